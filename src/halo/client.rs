@@ -1,0 +1,437 @@
+//! The one HTTP client for Halo: connection reuse, timeouts, the rolling-window rate limit,
+//! bounded retries for reads, never a retry for a write that may have reached Halo, and
+//! Halo's status codes and error bodies turned into [`HaloError`].
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use url::Url;
+
+use super::credentials::{HaloCredential, TokenResponse};
+use super::envelope::{self, Page};
+use super::error::{message_from_body, scope_in_message};
+use super::rate_limit::RateLimiter;
+use super::HaloError;
+
+#[derive(Debug, Clone)]
+pub struct HaloClientOptions {
+    /// Instance base URL, e.g. `https://acme.halopsa.com/` (the API is at `/api`).
+    pub base_url: Url,
+    /// Authorisation server, e.g. `https://acme.halopsa.com/auth`; discovered when unset.
+    pub auth_url: Option<Url>,
+    pub tenant: Option<String>,
+    pub timeout: Duration,
+    pub rate_limit: u32,
+    pub rate_window: Duration,
+    /// Total time a read may spend waiting and retrying.
+    pub read_retry_budget: Duration,
+    pub max_read_attempts: u32,
+}
+
+impl HaloClientOptions {
+    pub fn new(base_url: Url) -> Self {
+        HaloClientOptions {
+            base_url,
+            auth_url: None,
+            tenant: None,
+            timeout: Duration::from_secs(30),
+            rate_limit: 250,
+            rate_window: Duration::from_secs(300),
+            read_retry_budget: Duration::from_secs(10),
+            max_read_attempts: 3,
+        }
+    }
+}
+
+/// Where Halo's authorisation server lives.
+#[derive(Debug, Clone)]
+pub struct AuthEndpoints {
+    pub auth_url: Url,
+    pub tenant: Option<String>,
+}
+
+impl AuthEndpoints {
+    /// `{auth}/token` or `{auth}/authorize`, with `?tenant=` when known.
+    pub fn endpoint(&self, name: &str) -> Url {
+        let mut url = self.auth_url.clone();
+        let path = format!("{}/{name}", url.path().trim_end_matches('/'));
+        url.set_path(&path);
+        if let Some(tenant) = &self.tenant {
+            url.query_pairs_mut().append_pair("tenant", tenant);
+        }
+        url
+    }
+}
+
+struct Inner {
+    http: reqwest::Client,
+    api_base: Url,
+    options: HaloClientOptions,
+    limiter: RateLimiter,
+    auth: tokio::sync::OnceCell<AuthEndpoints>,
+}
+
+/// A cheap-to-clone client for one Halo instance.
+#[derive(Clone)]
+pub struct HaloClient {
+    inner: Arc<Inner>,
+}
+
+impl HaloClient {
+    pub fn new(options: HaloClientOptions) -> Result<HaloClient, HaloError> {
+        let http = reqwest::Client::builder()
+            .timeout(options.timeout)
+            .connect_timeout(options.timeout.min(Duration::from_secs(10)))
+            .pool_idle_timeout(Duration::from_secs(90))
+            .user_agent(concat!("halo-mcp/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| HaloError::Unavailable(format!("cannot build the HTTP client: {e}")))?;
+        let mut api_base = options.base_url.clone();
+        let path = format!("{}/api/", api_base.path().trim_end_matches('/'));
+        api_base.set_path(&path);
+        Ok(HaloClient {
+            inner: Arc::new(Inner {
+                http,
+                api_base,
+                limiter: RateLimiter::new(options.rate_limit, options.rate_window),
+                options,
+                auth: tokio::sync::OnceCell::new(),
+            }),
+        })
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.inner.options.base_url
+    }
+
+    /// The HTTP client, shared with callers that talk to Halo's auth server (sign-in).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// A session that runs every call with `credential`.
+    pub fn session(&self, credential: HaloCredential) -> HaloSession {
+        HaloSession {
+            client: self.clone(),
+            credential,
+        }
+    }
+
+    /// Halo's authorisation server: configured, else discovered with `GET /api/authinfo`,
+    /// else `{base}/auth`.
+    pub async fn auth_endpoints(&self) -> Result<AuthEndpoints, HaloError> {
+        self.inner
+            .auth
+            .get_or_try_init(|| async {
+                let options = &self.inner.options;
+                if let Some(auth_url) = &options.auth_url {
+                    return Ok(AuthEndpoints {
+                        auth_url: auth_url.clone(),
+                        tenant: options.tenant.clone(),
+                    });
+                }
+                let mut discovered = None;
+                if let Ok(url) = self.inner.api_base.join("authinfo")
+                    && let Ok(response) = self.inner.http.get(url).send().await
+                    && response.status().is_success()
+                    && let Ok(info) = response.json::<Value>().await
+                {
+                    discovered = Some(info);
+                }
+                let auth_url = discovered
+                    .as_ref()
+                    .and_then(|i| i.get("auth_url"))
+                    .and_then(Value::as_str)
+                    .and_then(|s| Url::parse(s).ok())
+                    .unwrap_or_else(|| {
+                        let mut url = options.base_url.clone();
+                        let path = format!("{}/auth", url.path().trim_end_matches('/'));
+                        url.set_path(&path);
+                        url
+                    });
+                let tenant = options.tenant.clone().or_else(|| {
+                    discovered
+                        .as_ref()
+                        .and_then(|i| i.get("tenant_id"))
+                        .and_then(Value::as_str)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                });
+                Ok(AuthEndpoints { auth_url, tenant })
+            })
+            .await
+            .cloned()
+    }
+
+    /// Posts a form to Halo's token endpoint (any grant) and reads the token response.
+    pub async fn token_request(&self, form: &[(&str, &str)]) -> Result<TokenResponse, HaloError> {
+        let url = self.auth_endpoints().await?.endpoint("token");
+        let response = self
+            .inner
+            .http
+            .post(url)
+            .form(form)
+            .send()
+            .await
+            .map_err(|e| transport_error(e, self.inner.options.timeout))?;
+        let status = response.status();
+        let body = response.text().await.unwrap_or_default();
+        if !status.is_success() {
+            return Err(HaloError::SignIn(format!(
+                "token endpoint answered {}: {}",
+                status.as_u16(),
+                message_from_body(&body)
+            )));
+        }
+        serde_json::from_str::<TokenResponse>(&body)
+            .map_err(|e| HaloError::SignIn(format!("unreadable token response: {e}")))
+    }
+
+    async fn bearer(&self, credential: &HaloCredential) -> Result<Arc<str>, HaloError> {
+        match credential {
+            HaloCredential::Bearer(token) => Ok(token.clone()),
+            HaloCredential::Service(app) => {
+                app.token(|client_id, secret, scope| async move {
+                    self.token_request(&[
+                        ("grant_type", "client_credentials"),
+                        ("client_id", &client_id),
+                        ("client_secret", &secret),
+                        ("scope", &scope),
+                    ])
+                    .await
+                })
+                .await
+            }
+        }
+    }
+
+    fn url(&self, path: &str) -> Result<Url, HaloError> {
+        self.inner
+            .api_base
+            .join(path.trim_start_matches('/'))
+            .map_err(|e| HaloError::InvalidResponse(format!("bad API path {path}: {e}")))
+    }
+
+    /// Sends one request once: rate limit, bearer, status mapping.
+    async fn send_once(
+        &self,
+        credential: &HaloCredential,
+        method: Method,
+        url: Url,
+        body: Option<&Value>,
+        limiter_budget: Duration,
+    ) -> Result<Value, HaloError> {
+        if let Err(wait) = self.inner.limiter.acquire(limiter_budget).await {
+            return Err(HaloError::RateLimited { retry_after: wait });
+        }
+        let token = self.bearer(credential).await?;
+        let mut request = self
+            .inner
+            .http
+            .request(method, url)
+            .bearer_auth(&*token)
+            .header(reqwest::header::ACCEPT, "application/json");
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| transport_error(e, self.inner.options.timeout))?;
+        self.read_response(response).await
+    }
+
+    async fn read_response(&self, response: reqwest::Response) -> Result<Value, HaloError> {
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let body = response
+            .text()
+            .await
+            .map_err(|e| transport_error(e, self.inner.options.timeout))?;
+        if status.is_success() {
+            if !content_type.contains("json") {
+                return Err(HaloError::InvalidResponse(format!(
+                    "expected JSON but got '{}' (is HALO_URL the Halo instance URL?)",
+                    if content_type.is_empty() { "no content type" } else { &content_type }
+                )));
+            }
+            if body.trim().is_empty() {
+                return Ok(Value::Null);
+            }
+            return serde_json::from_str(&body)
+                .map_err(|e| HaloError::InvalidResponse(format!("malformed JSON: {e}")));
+        }
+        let message = message_from_body(&body);
+        Err(match status {
+            StatusCode::BAD_REQUEST => HaloError::Validation(message),
+            StatusCode::UNAUTHORIZED => HaloError::Unauthorized(message),
+            StatusCode::FORBIDDEN => HaloError::Forbidden {
+                missing_scope: scope_in_message(&message),
+                message,
+            },
+            StatusCode::NOT_FOUND => HaloError::NotFound(message),
+            StatusCode::TOO_MANY_REQUESTS => {
+                let retry_after = retry_after.unwrap_or(Duration::from_secs(30));
+                self.inner.limiter.block_for(retry_after);
+                HaloError::RateLimited { retry_after }
+            }
+            s => HaloError::Upstream {
+                status: s.as_u16(),
+                message,
+            },
+        })
+    }
+}
+
+fn transport_error(error: reqwest::Error, timeout: Duration) -> HaloError {
+    if error.is_timeout() {
+        HaloError::Timeout(timeout)
+    } else if error.is_connect() {
+        HaloError::Unavailable(format!("cannot connect to Halo: {}", root_cause(&error)))
+    } else {
+        HaloError::Unavailable(root_cause(&error))
+    }
+}
+
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut source = error;
+    while let Some(next) = source.source() {
+        source = next;
+    }
+    source.to_string()
+}
+
+/// A Halo client bound to one caller's credentials.
+#[derive(Clone)]
+pub struct HaloSession {
+    client: HaloClient,
+    credential: HaloCredential,
+}
+
+impl HaloSession {
+    pub fn client(&self) -> &HaloClient {
+        &self.client
+    }
+
+    pub fn credential(&self) -> &HaloCredential {
+        &self.credential
+    }
+
+    /// GET with bounded retries: rate limits, timeouts and gateway errors are retried within
+    /// the read budget; a refused service token is renewed once.
+    pub async fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Value, HaloError> {
+        let mut url = self.client.url(path)?;
+        if !query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in query {
+                pairs.append_pair(name, value);
+            }
+        }
+        let options = &self.client.inner.options;
+        let deadline = Instant::now() + options.read_retry_budget;
+        let mut attempt = 0;
+        let mut renewed_token = false;
+        loop {
+            attempt += 1;
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let result = self
+                .client
+                .send_once(&self.credential, Method::GET, url.clone(), None, remaining)
+                .await;
+            match result {
+                Err(HaloError::Unauthorized(_)) if !renewed_token => {
+                    if let HaloCredential::Service(app) = &self.credential {
+                        renewed_token = true;
+                        app.invalidate().await;
+                        continue;
+                    }
+                    return result;
+                }
+                Err(error) if error.is_retryable_read() && attempt < options.max_read_attempts => {
+                    let backoff = match &error {
+                        HaloError::RateLimited { retry_after } => *retry_after,
+                        _ => Duration::from_millis(200 * 2u64.pow(attempt - 1)),
+                    };
+                    if Instant::now() + backoff > deadline {
+                        return Err(error);
+                    }
+                    tracing::debug!(%error, attempt, "retrying Halo read");
+                    tokio::time::sleep(backoff).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// GET a list endpoint and unwrap its envelope.
+    pub async fn list(
+        &self,
+        path: &str,
+        key: &str,
+        query: &[(&str, String)],
+    ) -> Result<Page, HaloError> {
+        envelope::unwrap_list(self.get(path, query).await?, key)
+    }
+
+    /// POST a JSON array (Halo's upsert). Sent once: a write that may have reached Halo is
+    /// never retried, so a lost response cannot create a duplicate.
+    pub async fn post(&self, path: &str, items: Vec<Value>) -> Result<Value, HaloError> {
+        let url = self.client.url(path)?;
+        let body = Value::Array(items);
+        let budget = self.client.inner.options.read_retry_budget;
+        let mut renewed_token = false;
+        loop {
+            let result = self
+                .client
+                .send_once(&self.credential, Method::POST, url.clone(), Some(&body), budget)
+                .await;
+            return match result {
+                // Halo refuses a bad token before doing anything, so renewing and resending is safe.
+                Err(HaloError::Unauthorized(_)) if !renewed_token => {
+                    if let HaloCredential::Service(app) = &self.credential {
+                        renewed_token = true;
+                        app.invalidate().await;
+                        continue;
+                    }
+                    result
+                }
+                Err(HaloError::Timeout(t)) => Err(HaloError::OutcomeUnknown(format!(
+                    "no answer within {} seconds",
+                    t.as_secs()
+                ))),
+                Err(HaloError::Unavailable(message)) if !message.starts_with("cannot connect") => {
+                    Err(HaloError::OutcomeUnknown(message))
+                }
+                Err(HaloError::InvalidResponse(message)) => Err(HaloError::OutcomeUnknown(
+                    format!("the response was unreadable: {message}"),
+                )),
+                Err(HaloError::Upstream { status, message })
+                    if matches!(status, 502 | 503 | 504) =>
+                {
+                    Err(HaloError::OutcomeUnknown(format!(
+                        "Halo answered {status}: {message}"
+                    )))
+                }
+                other => other,
+            };
+        }
+    }
+
+    /// POST one record and return the saved record.
+    pub async fn post_one(&self, path: &str, item: Value) -> Result<Value, HaloError> {
+        envelope::first_saved(self.post(path, vec![item]).await?)
+    }
+}

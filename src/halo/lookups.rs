@@ -1,0 +1,448 @@
+//! Names where people use names: statuses, ticket types, priorities, teams, agents, outcomes,
+//! customers, sites and end users, accepted by name or id and resolved through short-lived
+//! caches (per Halo instance). An unknown or ambiguous name becomes an error that lists the
+//! closest matches, so the model can correct itself.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use parking_lot::Mutex;
+use serde_json::Value;
+
+use super::{HaloError, HaloSession};
+
+/// The kinds of Halo records looked up by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LookupKind {
+    Status,
+    TicketType,
+    Priority,
+    Team,
+    Agent,
+    Outcome,
+    Client,
+    Site,
+    User,
+}
+
+impl LookupKind {
+    /// What a person calls it, for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            LookupKind::Status => "status",
+            LookupKind::TicketType => "ticket type",
+            LookupKind::Priority => "priority",
+            LookupKind::Team => "team",
+            LookupKind::Agent => "agent",
+            LookupKind::Outcome => "outcome",
+            LookupKind::Client => "customer",
+            LookupKind::Site => "site",
+            LookupKind::User => "end user",
+        }
+    }
+
+    fn path(self) -> &'static str {
+        match self {
+            LookupKind::Status => "Status",
+            LookupKind::TicketType => "TicketType",
+            LookupKind::Priority => "Priority",
+            LookupKind::Team => "Team",
+            LookupKind::Agent => "Agent",
+            LookupKind::Outcome => "Outcome",
+            LookupKind::Client => "Client",
+            LookupKind::Site => "Site",
+            LookupKind::User => "Users",
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            LookupKind::Status => "statuses",
+            LookupKind::TicketType => "tickettypes",
+            LookupKind::Priority => "priorities",
+            LookupKind::Team => "teams",
+            LookupKind::Agent => "agents",
+            LookupKind::Outcome => "outcomes",
+            LookupKind::Client => "clients",
+            LookupKind::Site => "sites",
+            LookupKind::User => "users",
+        }
+    }
+
+    /// Small, slow-changing lists are fetched whole and cached; customers, sites and users are
+    /// searched on demand because a tenant can have thousands.
+    fn cached_whole(self) -> bool {
+        !matches!(
+            self,
+            LookupKind::Client | LookupKind::Site | LookupKind::User
+        )
+    }
+}
+
+/// A record reduced to what name resolution needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Named {
+    pub id: i64,
+    pub name: String,
+    /// An e-mail address, for agents and end users.
+    pub email: Option<String>,
+    pub raw: Value,
+}
+
+impl Named {
+    fn from_record(kind: LookupKind, raw: Value) -> Option<Named> {
+        // Halo keys priorities by a GUID `id`; tickets store the integer `priorityid`.
+        let id = match kind {
+            LookupKind::Priority => raw.get("priorityid").and_then(as_i64),
+            _ => raw.get("id").and_then(as_i64),
+        }?;
+        let name_fields: &[&str] = match kind {
+            LookupKind::Outcome => &["outcome", "buttonname", "name"],
+            _ => &["name"],
+        };
+        let name = name_fields
+            .iter()
+            .find_map(|f| raw.get(*f).and_then(Value::as_str))
+            .unwrap_or_default()
+            .to_string();
+        let email = ["email", "emailaddress"]
+            .iter()
+            .find_map(|f| raw.get(*f).and_then(Value::as_str))
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
+        Some(Named {
+            id,
+            name,
+            email,
+            raw,
+        })
+    }
+}
+
+fn as_i64(value: &Value) -> Option<i64> {
+    value
+        .as_i64()
+        .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))
+}
+
+/// Why a name could not be turned into one record.
+#[derive(Debug, thiserror::Error)]
+pub enum ResolveError {
+    #[error("no {kind} matches '{input}'.{}", suggestions_text(.suggestions))]
+    NotFound {
+        kind: &'static str,
+        input: String,
+        suggestions: Vec<String>,
+    },
+    #[error("'{input}' matches more than one {kind}: {}. Use the exact name or the id.", .candidates.join(", "))]
+    Ambiguous {
+        kind: &'static str,
+        input: String,
+        candidates: Vec<String>,
+    },
+    #[error(transparent)]
+    Halo(#[from] HaloError),
+}
+
+fn suggestions_text(suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!(" Closest matches: {}.", suggestions.join(", "))
+    }
+}
+
+fn normalize(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+fn describe(n: &Named) -> String {
+    match &n.email {
+        Some(email) => format!("{} <{}> (id {})", n.name, email, n.id),
+        None => format!("{} (id {})", n.name, n.id),
+    }
+}
+
+/// Picks the one record `input` names among `candidates`: by id, exact name or e-mail, then a
+/// unique partial match.
+pub fn pick(kind: LookupKind, input: &str, candidates: &[Named]) -> Result<Named, ResolveError> {
+    let wanted = normalize(input);
+    if wanted.is_empty() {
+        return Err(ResolveError::NotFound {
+            kind: kind.label(),
+            input: input.to_string(),
+            suggestions: vec![],
+        });
+    }
+    if let Ok(id) = wanted.parse::<i64>() {
+        if let Some(found) = candidates.iter().find(|c| c.id == id) {
+            return Ok(found.clone());
+        }
+    }
+    let exact: Vec<&Named> = candidates
+        .iter()
+        .filter(|c| {
+            normalize(&c.name) == wanted
+                || c.email.as_deref().map(normalize).as_deref() == Some(&wanted)
+        })
+        .collect();
+    if exact.len() == 1 {
+        return Ok(exact[0].clone());
+    }
+    if exact.len() > 1 {
+        return Err(ResolveError::Ambiguous {
+            kind: kind.label(),
+            input: input.to_string(),
+            candidates: exact.iter().map(|c| describe(c)).collect(),
+        });
+    }
+    let partial: Vec<&Named> = candidates
+        .iter()
+        .filter(|c| normalize(&c.name).contains(&wanted))
+        .collect();
+    match partial.len() {
+        1 => Ok(partial[0].clone()),
+        0 => {
+            let mut scored: Vec<(f64, &Named)> = candidates
+                .iter()
+                .map(|c| (strsim::jaro_winkler(&normalize(&c.name), &wanted), c))
+                .collect();
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+            Err(ResolveError::NotFound {
+                kind: kind.label(),
+                input: input.to_string(),
+                suggestions: scored.iter().take(5).map(|(_, c)| describe(c)).collect(),
+            })
+        }
+        _ => Err(ResolveError::Ambiguous {
+            kind: kind.label(),
+            input: input.to_string(),
+            candidates: partial.iter().take(10).map(|c| describe(c)).collect(),
+        }),
+    }
+}
+
+type CacheKey = (String, LookupKind);
+
+/// Short-lived caches of lookup lists, shared by every caller of one Halo instance.
+pub struct LookupCache {
+    ttl: Duration,
+    entries: Mutex<HashMap<CacheKey, (Instant, Arc<Vec<Named>>)>>,
+}
+
+impl LookupCache {
+    pub fn new(ttl: Duration) -> Self {
+        LookupCache {
+            ttl,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Every record of a small lookup list (statuses, ticket types ...), cached for the TTL.
+    pub async fn all(
+        &self,
+        session: &HaloSession,
+        kind: LookupKind,
+    ) -> Result<Arc<Vec<Named>>, HaloError> {
+        let key = (session.client().base_url().to_string(), kind);
+        if let Some((at, list)) = self.entries.lock().get(&key)
+            && at.elapsed() < self.ttl
+        {
+            return Ok(list.clone());
+        }
+        let mut query: Vec<(&str, String)> = vec![];
+        if kind == LookupKind::Agent {
+            query.push(("includeenabled", "true".into()));
+        }
+        let page = session.list(kind.path(), kind.key(), &query).await?;
+        let list: Arc<Vec<Named>> = Arc::new(
+            page.items
+                .into_iter()
+                .filter_map(|raw| Named::from_record(kind, raw))
+                .collect(),
+        );
+        self.entries
+            .lock()
+            .insert(key, (Instant::now(), list.clone()));
+        Ok(list)
+    }
+
+    /// Resolves a name or id to one record.
+    pub async fn resolve(
+        &self,
+        session: &HaloSession,
+        kind: LookupKind,
+        input: &str,
+    ) -> Result<Named, ResolveError> {
+        self.resolve_within(session, kind, input, None).await
+    }
+
+    /// Resolves a site or end user, optionally within one customer.
+    pub async fn resolve_within(
+        &self,
+        session: &HaloSession,
+        kind: LookupKind,
+        input: &str,
+        client_id: Option<i64>,
+    ) -> Result<Named, ResolveError> {
+        if kind.cached_whole() {
+            let list = self.all(session, kind).await?;
+            return pick(kind, input, &list);
+        }
+        let trimmed = input.trim();
+        let mut query: Vec<(&str, String)> = vec![
+            ("pageinate", "true".into()),
+            ("page_size", "50".into()),
+            ("page_no", "1".into()),
+        ];
+        if let Some(client_id) = client_id {
+            query.push(("client_id", client_id.to_string()));
+        }
+        if let Ok(id) = trimmed.parse::<i64>() {
+            let path = format!("{}/{id}", kind.path());
+            return match session.get(&path, &[]).await {
+                Ok(raw) => Named::from_record(kind, raw).ok_or_else(|| {
+                    ResolveError::Halo(HaloError::InvalidResponse(format!(
+                        "{} {id} has no id",
+                        kind.label()
+                    )))
+                }),
+                Err(HaloError::NotFound(_)) => Err(ResolveError::NotFound {
+                    kind: kind.label(),
+                    input: input.to_string(),
+                    suggestions: vec![],
+                }),
+                Err(e) => Err(e.into()),
+            };
+        }
+        query.push(("search", trimmed.to_string()));
+        let page = session.list(kind.path(), kind.key(), &query).await?;
+        let candidates: Vec<Named> = page
+            .items
+            .into_iter()
+            .filter_map(|raw| Named::from_record(kind, raw))
+            .collect();
+        match pick(kind, input, &candidates) {
+            Err(ResolveError::NotFound { .. }) if candidates.is_empty() => {
+                // Nothing matched the search: offer the nearest names from a broader list.
+                let first_word = trimmed.split_whitespace().next().unwrap_or(trimmed);
+                let mut broad = query.clone();
+                broad.retain(|(k, _)| *k != "search");
+                if first_word.len() >= 3 && first_word != trimmed {
+                    broad.push(("search", first_word.to_string()));
+                }
+                let broader: Vec<Named> = session
+                    .list(kind.path(), kind.key(), &broad)
+                    .await
+                    .map(|p| {
+                        p.items
+                            .into_iter()
+                            .filter_map(|raw| Named::from_record(kind, raw))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Err(match pick(kind, input, &broader) {
+                    Err(ResolveError::NotFound { suggestions, .. }) => ResolveError::NotFound {
+                        kind: kind.label(),
+                        input: input.to_string(),
+                        suggestions,
+                    },
+                    _ => ResolveError::NotFound {
+                        kind: kind.label(),
+                        input: input.to_string(),
+                        suggestions: broader.iter().take(5).map(describe).collect(),
+                    },
+                })
+            }
+            other => other,
+        }
+    }
+
+    /// The cached name for an id, when the list is cached and has it.
+    pub async fn name_of(&self, session: &HaloSession, kind: LookupKind, id: i64) -> Option<String> {
+        if id <= 0 || !kind.cached_whole() {
+            return None;
+        }
+        let list = self.all(session, kind).await.ok()?;
+        list.iter().find(|n| n.id == id).map(|n| n.name.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn named(id: i64, name: &str) -> Named {
+        Named {
+            id,
+            name: name.into(),
+            email: None,
+            raw: json!({}),
+        }
+    }
+
+    fn statuses() -> Vec<Named> {
+        vec![
+            named(1, "New"),
+            named(2, "In Progress"),
+            named(3, "Waiting on Customer"),
+            named(4, "Waiting on Supplier"),
+            named(9, "Closed"),
+        ]
+    }
+
+    #[test]
+    fn resolves_by_id_exact_name_and_unique_part() {
+        assert_eq!(pick(LookupKind::Status, "9", &statuses()).unwrap().id, 9);
+        assert_eq!(pick(LookupKind::Status, " closed ", &statuses()).unwrap().id, 9);
+        assert_eq!(pick(LookupKind::Status, "progress", &statuses()).unwrap().id, 2);
+    }
+
+    #[test]
+    fn ambiguous_names_list_the_candidates() {
+        let err = pick(LookupKind::Status, "waiting", &statuses()).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("Waiting on Customer") && text.contains("Waiting on Supplier"));
+    }
+
+    #[test]
+    fn unknown_names_suggest_the_closest() {
+        let err = pick(LookupKind::Status, "Closd", &statuses()).unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("no status matches 'Closd'"), "{text}");
+        assert!(text.contains("Closed (id 9)"), "{text}");
+    }
+
+    #[test]
+    fn emails_match_exactly() {
+        let mut ben = named(7, "Ben Castle");
+        ben.email = Some("Ben.Castle@contoso.com".into());
+        let users = vec![ben, named(8, "Ben Carter")];
+        assert_eq!(
+            pick(LookupKind::User, "ben.castle@CONTOSO.com", &users).unwrap().id,
+            7
+        );
+        assert!(matches!(
+            pick(LookupKind::User, "ben", &users),
+            Err(ResolveError::Ambiguous { .. })
+        ));
+    }
+
+    #[test]
+    fn priorities_use_the_integer_priorityid() {
+        let p = Named::from_record(
+            LookupKind::Priority,
+            json!({"id": "5f1c-guid", "priorityid": 2, "name": "P2 High"}),
+        )
+        .unwrap();
+        assert_eq!(p.id, 2);
+        let o = Named::from_record(LookupKind::Outcome, json!({"id": 5, "outcome": "Private Note"}))
+            .unwrap();
+        assert_eq!(o.name, "Private Note");
+    }
+}

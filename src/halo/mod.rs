@@ -1,0 +1,19 @@
+//! Typed client for the Halo REST API (`/api/...`) and Halo's OAuth token endpoint.
+//!
+//! Everything that knows how Halo speaks lives here: envelopes and paging, POST-as-array upserts,
+//! error bodies, the rolling-window rate limit, tokens, and cached name lookups. Tools call this
+//! module; it never calls tools.
+
+pub mod client;
+pub mod credentials;
+pub mod envelope;
+pub mod error;
+pub mod lookups;
+pub mod rate_limit;
+pub mod text;
+
+pub use client::{HaloClient, HaloClientOptions, HaloSession};
+pub use credentials::{ClientCredentials, HaloCredential};
+pub use envelope::Page;
+pub use error::HaloError;
+pub use lookups::{LookupCache, LookupKind, Named};

@@ -1,0 +1,290 @@
+//! The HTTP edge at `/mcp`: the guards in front of rmcp's stateless Streamable HTTP service.
+//!
+//! rmcp answers 406 to a POST without `Accept: application/json, text/event-stream` and 415 to
+//! malformed JSON; Copilot Studio and older clients need neither, so this edge normalises the
+//! headers, answers parse errors as JSON-RPC `-32700`, enforces the Host allow-list, the Origin
+//! check and the body limit, and writes one log line per request.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use bytes::Bytes;
+use http::{HeaderValue, Method, StatusCode, header};
+use http_body_util::{BodyExt, Full, Limited};
+use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use super::HaloMcpServer;
+use super::server::Shared;
+
+/// The guard settings, from configuration.
+#[derive(Debug, Clone)]
+pub struct Guards {
+    pub allowed_hosts: Vec<String>,
+    pub allowed_origins: Vec<String>,
+    /// This server's own origin (always allowed).
+    pub own_origin: String,
+    pub max_body_bytes: usize,
+}
+
+struct Edge {
+    service: StreamableHttpService<HaloMcpServer, NeverSessionManager>,
+    guards: Guards,
+}
+
+/// Routes `/mcp` and `/mcp/` (no redirect: Copilot Studio and the Functions host do not
+/// follow one reliably).
+pub fn routes(shared: Arc<Shared>, guards: Guards) -> Router {
+    let config = StreamableHttpServerConfig::default()
+        .with_legacy_session_mode(false)
+        .with_json_response(true)
+        .with_sse_keep_alive(None)
+        .with_sse_retry(None)
+        .disable_allowed_hosts()
+        .disable_allowed_origins()
+        .with_max_request_body_bytes(guards.max_body_bytes);
+    let service = StreamableHttpService::new(
+        move || Ok(HaloMcpServer::new(shared.clone())),
+        Arc::new(NeverSessionManager::default()),
+        config,
+    );
+    let edge = Arc::new(Edge { service, guards });
+    Router::new()
+        .route("/mcp", any(handle))
+        .route("/mcp/", any(handle))
+        .with_state(edge)
+}
+
+fn jsonrpc_error(status: StatusCode, code: i64, message: &str) -> Response {
+    let body = json!({"jsonrpc": "2.0", "id": null, "error": {"code": code, "message": message}});
+    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+fn host_allowed(request: &Request, allowed: &[String]) -> Result<(), String> {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| request.uri().authority().map(|a| a.to_string()))
+        .ok_or_else(|| "no Host header".to_string())?;
+    let host_lower = host.to_ascii_lowercase();
+    let bare = match host_lower.rsplit_once(':') {
+        // IPv6 literal: [::1]:8080 or [::1]
+        _ if host_lower.starts_with('[') => host_lower
+            .trim_start_matches('[')
+            .split(']')
+            .next()
+            .unwrap_or("")
+            .to_string(),
+        Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name.to_string(),
+        _ => host_lower.clone(),
+    };
+    if allowed
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case(&bare) || a.eq_ignore_ascii_case(&host_lower))
+    {
+        Ok(())
+    } else {
+        Err(host)
+    }
+}
+
+fn origin_allowed(request: &Request, guards: &Guards) -> Result<(), String> {
+    let Some(origin) = request.headers().get(header::ORIGIN) else {
+        // Server-to-server callers (Copilot Studio) send no Origin.
+        return Ok(());
+    };
+    let origin = origin.to_str().unwrap_or("<invalid>").trim_end_matches('/');
+    let allowed = origin.eq_ignore_ascii_case(guards.own_origin.trim_end_matches('/'))
+        || guards
+            .allowed_origins
+            .iter()
+            .any(|a| a.trim_end_matches('/').eq_ignore_ascii_case(origin));
+    if allowed { Ok(()) } else { Err(origin.to_string()) }
+}
+
+/// What the request asks for, for the log line.
+#[derive(Default)]
+struct Summary {
+    method: String,
+    tool: Option<String>,
+}
+
+/// Checks the body is one JSON-RPC message; batches are refused (removed from MCP in 2025-06-18).
+fn inspect(body: &[u8]) -> Result<Summary, Response> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        jsonrpc_error(
+            StatusCode::BAD_REQUEST,
+            -32700,
+            &format!("Parse error: the body is not valid JSON ({e})"),
+        )
+    })?;
+    let Value::Object(map) = &value else {
+        let what = if value.is_array() {
+            "JSON-RPC batches are not supported; send one message per POST"
+        } else {
+            "the body must be a JSON-RPC message object"
+        };
+        return Err(jsonrpc_error(StatusCode::BAD_REQUEST, -32600, &format!("Invalid Request: {what}")));
+    };
+    if map.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
+        return Err(jsonrpc_error(
+            StatusCode::BAD_REQUEST,
+            -32600,
+            "Invalid Request: \"jsonrpc\" must be \"2.0\"",
+        ));
+    }
+    let method = map.get("method");
+    let is_response = method.is_none() && (map.contains_key("result") || map.contains_key("error"));
+    if !is_response && !method.is_some_and(Value::is_string) {
+        return Err(jsonrpc_error(
+            StatusCode::BAD_REQUEST,
+            -32600,
+            "Invalid Request: \"method\" must be a string",
+        ));
+    }
+    if let Some(id) = map.get("id")
+        && !(id.is_string() || id.is_number() || id.is_null())
+    {
+        return Err(jsonrpc_error(
+            StatusCode::BAD_REQUEST,
+            -32600,
+            "Invalid Request: \"id\" must be a string or a number",
+        ));
+    }
+    let method = method.and_then(Value::as_str).unwrap_or("response").to_string();
+    let tool = (method == "tools/call")
+        .then(|| map.get("params")?.get("name")?.as_str().map(str::to_string))
+        .flatten();
+    Ok(Summary { method, tool })
+}
+
+async fn handle(State(edge): State<Arc<Edge>>, request: Request) -> Response {
+    let started = Instant::now();
+    if request.method() != Method::POST {
+        let mut response = (
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Method Not Allowed: this stateless MCP endpoint only accepts POST",
+        )
+            .into_response();
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    if let Err(host) = host_allowed(&request, &edge.guards.allowed_hosts) {
+        tracing::warn!(%host, "refused a request for a Host not in MCP_ALLOWED_HOSTS");
+        return jsonrpc_error(
+            StatusCode::FORBIDDEN,
+            -32600,
+            &format!("Forbidden: Host '{host}' is not allowed; add it to MCP_ALLOWED_HOSTS"),
+        );
+    }
+    if let Err(origin) = origin_allowed(&request, &edge.guards) {
+        tracing::warn!(%origin, "refused a request from an Origin not in MCP_ALLOWED_ORIGINS");
+        return jsonrpc_error(
+            StatusCode::FORBIDDEN,
+            -32600,
+            &format!("Forbidden: Origin '{origin}' is not allowed"),
+        );
+    }
+    let max = edge.guards.max_body_bytes;
+    let too_large = || {
+        jsonrpc_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            -32600,
+            &format!("Payload Too Large: the request body exceeds {max} bytes"),
+        )
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|len| len > max) {
+        return too_large();
+    }
+    let (mut parts, body) = request.into_parts();
+    let bytes = match Limited::new(body, max).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => return too_large(),
+        Err(error) => {
+            return jsonrpc_error(
+                StatusCode::BAD_REQUEST,
+                -32600,
+                &format!("could not read the request body: {error}"),
+            );
+        }
+    };
+    let summary = match inspect(&bytes) {
+        Ok(summary) => summary,
+        Err(response) => {
+            log_request("invalid", None, StatusCode::BAD_REQUEST, "invalid_request", started);
+            return response;
+        }
+    };
+    // We always answer JSON, so any Accept (or none) is served.
+    parts.headers.insert(
+        header::ACCEPT,
+        HeaderValue::from_static("application/json, text/event-stream"),
+    );
+    parts
+        .headers
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    let forwarded = http::Request::from_parts(parts, Full::new(bytes));
+    let response = match edge.service.clone().oneshot(forwarded).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    };
+    let (mut parts, body) = response.into_parts();
+    parts.headers.remove("mcp-session-id");
+    let body = match body.collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(never) => match never {},
+    };
+    let outcome = outcome_of(parts.status, &body);
+    log_request(&summary.method, summary.tool.as_deref(), parts.status, &outcome, started);
+    Response::from_parts(parts, Body::from(body))
+}
+
+/// `ok`, `tool_error`, `rpc_error <code>` or `http <status>`, read from the response.
+fn outcome_of(status: StatusCode, body: &Bytes) -> String {
+    if status == StatusCode::ACCEPTED {
+        return "accepted".into();
+    }
+    let Ok(value) = serde_json::from_slice::<Value>(body) else {
+        return if status.is_success() { "ok".into() } else { format!("http {}", status.as_u16()) };
+    };
+    if let Some(code) = value.get("error").and_then(|e| e.get("code")) {
+        return format!("rpc_error {code}");
+    }
+    if value
+        .get("result")
+        .and_then(|r| r.get("isError"))
+        .and_then(Value::as_bool)
+        == Some(true)
+    {
+        return "tool_error".into();
+    }
+    if status.is_success() { "ok".into() } else { format!("http {}", status.as_u16()) }
+}
+
+fn log_request(method: &str, tool: Option<&str>, status: StatusCode, outcome: &str, started: Instant) {
+    tracing::info!(
+        target: "halo_mcp::request",
+        rpc_method = method,
+        tool = tool.unwrap_or(""),
+        status = status.as_u16(),
+        outcome,
+        duration_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "mcp request"
+    );
+}

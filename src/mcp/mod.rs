@@ -1,0 +1,15 @@
+//! The Model Context Protocol side: the HTTP edge at `/mcp`, the rmcp server handler, the tool
+//! registry, Copilot-Studio-safe schemas, and the shaping of tool results and errors.
+
+pub mod context;
+pub mod error;
+pub mod http;
+pub mod registry;
+pub mod result;
+pub mod schema;
+pub mod server;
+
+pub use context::CallContext;
+pub use error::ToolError;
+pub use registry::{Effect, ToolDefinition, ToolHandler, ToolRegistry};
+pub use server::HaloMcpServer;

@@ -1,0 +1,112 @@
+//! The rmcp server handler: advertises the registry's tools and runs a tool call with the
+//! caller's Halo credentials. One handler is built per HTTP request (stateless), so it only
+//! holds cheap handles to shared state.
+
+use std::sync::Arc;
+
+use rmcp::ErrorData;
+use rmcp::handler::server::ServerHandler;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, Implementation, InitializeResult,
+    ListToolsResult, PaginatedRequestParams, ServerCapabilities, Tool,
+};
+use rmcp::service::{RequestContext, RoleServer};
+
+use super::registry::ToolRegistry;
+use super::{CallContext, ToolError, result};
+use crate::auth::Caller;
+use crate::halo::{HaloClient, HaloCredential, LookupCache};
+
+const INSTRUCTIONS: &str = "Tools for working in Halo (HaloITSM / HaloPSA / HaloServiceDesk) as \
+the signed-in Halo agent. Names are accepted wherever people use names: ticket types, statuses, \
+priorities, teams, agents, customers, sites, end users (name or e-mail) and outcomes can be given \
+by name or id; an unknown or ambiguous name returns the closest matches. Lists are paged: check \
+has_more and ask for the next page. Writes change live Halo data; each write result says exactly \
+what was created or changed.";
+
+/// State shared by every request.
+pub struct Shared {
+    pub registry: Arc<ToolRegistry>,
+    pub halo: HaloClient,
+    pub lookups: Arc<LookupCache>,
+    /// Used when no sign-in is configured (mode `none`).
+    pub default_credential: Option<HaloCredential>,
+}
+
+#[derive(Clone)]
+pub struct HaloMcpServer {
+    shared: Arc<Shared>,
+}
+
+impl HaloMcpServer {
+    pub fn new(shared: Arc<Shared>) -> Self {
+        HaloMcpServer { shared }
+    }
+
+    fn credential(&self, context: &RequestContext<RoleServer>) -> Option<HaloCredential> {
+        context
+            .extensions
+            .get::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Caller>())
+            .map(|caller| caller.credential.clone())
+            .or_else(|| self.shared.default_credential.clone())
+    }
+}
+
+impl ServerHandler for HaloMcpServer {
+    fn get_info(&self) -> InitializeResult {
+        InitializeResult::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(
+                Implementation::new("halo-mcp", env!("CARGO_PKG_VERSION")).with_title("Halo MCP"),
+            )
+            .with_instructions(INSTRUCTIONS)
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        Ok(ListToolsResult::with_all_items(
+            self.shared.registry.list().to_vec(),
+        ))
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        self.shared
+            .registry
+            .get(name)
+            .map(|t| t.definition().to_tool())
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let Some(tool) = self.shared.registry.get(&request.name) else {
+            return Err(ErrorData::invalid_params(
+                format!("unknown tool '{}'; call tools/list for the tools this server offers", request.name),
+                None,
+            ));
+        };
+        let Some(credential) = self.credential(&context) else {
+            let error = ToolError::Unavailable("no Halo credentials for this call; sign in first".into());
+            return Ok(result::failure(&error).into());
+        };
+        let ctx = CallContext {
+            halo: self.shared.halo.session(credential),
+            lookups: self.shared.lookups.clone(),
+        };
+        let args = request.arguments.unwrap_or_default();
+        let outcome = tool.call(&ctx, args).await;
+        Ok(match outcome {
+            Ok(value) => result::success(value),
+            Err(error) => {
+                tracing::debug!(tool = %request.name, kind = error.kind(), "tool error");
+                result::failure(&error)
+            }
+        }
+        .into())
+    }
+}

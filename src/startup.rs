@@ -1,0 +1,227 @@
+//! Builds the application from configuration and runs it: bind first (the Functions host polls
+//! `GET /` for readiness), then wire Halo, the tools and the MCP edge, then serve until SIGTERM
+//! or Ctrl-C.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::get;
+use tokio::net::TcpListener;
+
+use crate::config::{AuthMode, Config, SecretRef};
+use crate::halo::credentials::{SecretValue, StaticSecret};
+use crate::halo::{ClientCredentials, HaloClient, HaloClientOptions, HaloCredential, LookupCache};
+use crate::mcp::http::Guards;
+use crate::mcp::server::Shared;
+use crate::mcp::{ToolRegistry, http};
+use crate::sandbox::{Sandbox, SandboxOptions};
+use crate::tools;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot start the embedded Halo sandbox: {0}")]
+    Sandbox(std::io::Error),
+    #[error("{0}")]
+    Halo(#[from] crate::halo::HaloError),
+    #[error("tools: {0}")]
+    Tools(String),
+    #[error("{0}")]
+    Config(String),
+}
+
+/// A bound, ready-to-serve application.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    config: Config,
+    /// The in-process Halo sandbox, when no HALO_URL is configured.
+    sandbox: Option<Sandbox>,
+}
+
+impl Application {
+    /// Binds the listener and builds everything. Nothing here waits on the network except the
+    /// embedded sandbox's own loopback bind; secrets are read lazily.
+    pub async fn build(mut config: Config) -> Result<Application, StartupError> {
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| StartupError::Bind {
+                addr: config.listen,
+                source,
+            })?;
+        let local_addr = listener.local_addr().map_err(|source| StartupError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+        if config.listen.port() == 0 {
+            // Tests bind port 0: publish the real port in the URLs we print and advertise.
+            let _ = config.public_url.set_port(Some(local_addr.port()));
+            config.listen = local_addr;
+        }
+
+        let sandbox = if config.embedded_sandbox() {
+            let options = SandboxOptions {
+                state_file: config.sandbox_state_file.clone(),
+                ..SandboxOptions::default()
+            };
+            let sandbox = Sandbox::start(SocketAddr::from(([127, 0, 0, 1], 0)), options)
+                .await
+                .map_err(StartupError::Sandbox)?;
+            Some(sandbox)
+        } else {
+            None
+        };
+
+        let halo_url = match (&config.halo.url, &sandbox) {
+            (Some(url), _) => url.clone(),
+            (None, Some(sandbox)) => sandbox.url(),
+            (None, None) => return Err(StartupError::Config("HALO_URL is not set".into())),
+        };
+        let mut options = HaloClientOptions::new(halo_url);
+        options.auth_url = config.halo.auth_url.clone();
+        options.tenant = config.halo.tenant.clone();
+        options.timeout = config.halo.timeout;
+        options.rate_limit = config.halo.rate_limit;
+        options.rate_window = config.halo.rate_window;
+        let halo = HaloClient::new(options)?;
+
+        let default_credential = match config.auth.mode {
+            AuthMode::None | AuthMode::ApiKey => Some(service_credential(&config)?),
+            _ => None,
+        };
+
+        let candidates = tools::all_tools(&config).map_err(StartupError::Tools)?;
+        let registry = ToolRegistry::new(candidates, &config.tools)
+            .map_err(|e| StartupError::Tools(e.to_string()))?;
+
+        let shared = Arc::new(Shared {
+            registry: Arc::new(registry),
+            halo,
+            lookups: Arc::new(LookupCache::new(config.halo.lookup_ttl)),
+            default_credential,
+        });
+        let guards = Guards {
+            allowed_hosts: config.allowed_hosts.clone(),
+            allowed_origins: config.allowed_origins.clone(),
+            own_origin: config.public_url.origin().ascii_serialization(),
+            max_body_bytes: config.max_body_bytes,
+        };
+        let router = Router::new()
+            .route("/", get(root))
+            .route("/healthz", get(healthz))
+            .merge(http::routes(shared, guards));
+        Ok(Application {
+            listener,
+            router,
+            config,
+            sandbox,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.config.listen
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn sandbox(&self) -> Option<&Sandbox> {
+        self.sandbox.as_ref()
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let Application {
+            listener,
+            router,
+            sandbox,
+            ..
+        } = self;
+        let served = axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown)
+            .await;
+        if let Some(sandbox) = sandbox {
+            sandbox.shutdown().await;
+        }
+        served
+    }
+}
+
+fn service_credential(config: &Config) -> Result<HaloCredential, StartupError> {
+    let (client_id, secret): (String, Arc<dyn SecretValue>) = if config.embedded_sandbox() {
+        (
+            crate::sandbox::demo::SERVICE_CLIENT_ID.to_string(),
+            Arc::new(StaticSecret(
+                crate::sandbox::demo::SERVICE_CLIENT_SECRET.to_string(),
+            )),
+        )
+    } else {
+        let id = config.halo.service_client_id.clone().ok_or_else(|| {
+            StartupError::Config("HALO_SERVICE_CLIENT_ID is not set".into())
+        })?;
+        let secret: Arc<dyn SecretValue> = match &config.halo.service_client_secret {
+            SecretRef::Value(v) => Arc::new(StaticSecret(v.clone())),
+            SecretRef::KeyVault(name) => {
+                return Err(StartupError::Config(format!(
+                    "HALO_SERVICE_CLIENT_SECRET_NAME={name}: Key Vault secrets are not wired yet"
+                )));
+            }
+            SecretRef::Unset => {
+                return Err(StartupError::Config(
+                    "HALO_SERVICE_CLIENT_SECRET_NAME is not set".into(),
+                ));
+            }
+        };
+        (id, secret)
+    };
+    Ok(HaloCredential::Service(Arc::new(ClientCredentials::new(
+        client_id,
+        secret,
+        config.halo.scopes.clone(),
+    ))))
+}
+
+async fn root() -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({
+        "name": "halo-mcp",
+        "version": env!("CARGO_PKG_VERSION"),
+        "mcp": "/mcp",
+        "health": "/healthz"
+    }))
+}
+
+async fn healthz() -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({"status": "ok"}))
+}
+
+/// Completes on SIGTERM (what the Functions host sends) or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,144 @@
+//! Compact, model-friendly records: ids together with resolved names, HTML turned into text,
+//! long bodies cut with a visible marker, and Halo's hundreds of ticket fields reduced to the
+//! ones an agent asks about.
+
+use serde_json::{Map, Value, json};
+
+use crate::halo::lookups::LookupKind;
+use crate::halo::text::{html_to_text, truncate};
+use crate::mcp::CallContext;
+
+/// Longest ticket or article body returned, in characters.
+pub const BODY_LIMIT: usize = 4000;
+/// Longest body excerpt in list results.
+pub const EXCERPT_LIMIT: usize = 300;
+/// Longest action note.
+pub const NOTE_LIMIT: usize = 1500;
+
+pub fn int(raw: &Value, field: &str) -> Option<i64> {
+    raw.get(field).and_then(|v| {
+        v.as_i64()
+            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+    })
+}
+
+pub fn text(raw: &Value, field: &str) -> Option<String> {
+    raw.get(field)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// Plain text of the first present field among `fields` (HTML converted), cut to `limit`.
+pub fn body(raw: &Value, fields: &[&str], limit: usize) -> Option<String> {
+    fields
+        .iter()
+        .find_map(|f| text(raw, f))
+        .map(|html| truncate(&html_to_text(&html), limit))
+}
+
+/// Puts `value` under `key` unless it is null, keeping results compact.
+pub fn put(map: &mut Map<String, Value>, key: &str, value: impl Into<Value>) {
+    let value = value.into();
+    if !value.is_null() {
+        map.insert(key.to_string(), value);
+    }
+}
+
+/// A name from the record itself, else from the lookup cache.
+async fn name(
+    ctx: &CallContext,
+    raw: &Value,
+    name_field: &str,
+    id: Option<i64>,
+    kind: LookupKind,
+) -> Option<String> {
+    if let Some(name) = text(raw, name_field) {
+        return Some(name);
+    }
+    ctx.lookups.name_of(&ctx.halo, kind, id?).await
+}
+
+/// A ticket as lists show it (`detailed = false`) or as one ticket is shown.
+pub async fn ticket(ctx: &CallContext, raw: &Value, detailed: bool) -> Value {
+    let mut t = Map::new();
+    let status_id = int(raw, "status_id");
+    let type_id = int(raw, "tickettype_id");
+    let priority_id = int(raw, "priority_id");
+    let agent_id = int(raw, "agent_id").filter(|id| *id > 0);
+    put(&mut t, "id", int(raw, "id"));
+    put(&mut t, "summary", text(raw, "summary"));
+    put(&mut t, "status_id", status_id);
+    put(&mut t, "status_name", name(ctx, raw, "status_name", status_id, LookupKind::Status).await);
+    put(&mut t, "tickettype_id", type_id);
+    put(
+        &mut t,
+        "tickettype_name",
+        name(ctx, raw, "tickettype_name", type_id, LookupKind::TicketType).await,
+    );
+    put(&mut t, "priority_id", priority_id);
+    put(
+        &mut t,
+        "priority_name",
+        name(ctx, raw, "priority_name", priority_id, LookupKind::Priority).await,
+    );
+    put(&mut t, "client_id", int(raw, "client_id"));
+    put(&mut t, "client_name", text(raw, "client_name"));
+    put(&mut t, "site_id", int(raw, "site_id"));
+    put(&mut t, "site_name", text(raw, "site_name"));
+    put(&mut t, "user_id", int(raw, "user_id"));
+    put(&mut t, "user_name", text(raw, "user_name"));
+    put(&mut t, "user_email", text(raw, "user_email"));
+    put(&mut t, "agent_id", agent_id);
+    put(&mut t, "agent_name", match agent_id {
+        Some(id) => name(ctx, raw, "agent_name", Some(id), LookupKind::Agent).await,
+        None => Some("Unassigned".to_string()),
+    });
+    put(&mut t, "team", text(raw, "team"));
+    put(&mut t, "date_opened", text(raw, "dateoccurred"));
+    put(&mut t, "last_action_date", text(raw, "lastactiondate"));
+    put(&mut t, "respond_by", text(raw, "respondbydate"));
+    put(&mut t, "fix_by", text(raw, "fixbydate"));
+    put(&mut t, "sla_response_state", text(raw, "slaresponsestate"));
+    if detailed {
+        put(&mut t, "date_closed", text(raw, "dateclosed"));
+        put(&mut t, "details", body(raw, &["details_html", "details"], BODY_LIMIT));
+        put(&mut t, "category", text(raw, "category_1"));
+        put(&mut t, "impact", raw.get("impact").cloned().filter(|v| !v.is_null()));
+        put(&mut t, "urgency", raw.get("urgency").cloned().filter(|v| !v.is_null()));
+        put(&mut t, "on_hold", raw.get("onhold").cloned().filter(|v| !v.is_null()));
+        if let Some(Value::Array(fields)) = raw.get("customfields") {
+            let custom: Vec<Value> = fields
+                .iter()
+                .filter_map(|f| {
+                    let label = text(f, "label").or_else(|| text(f, "name"))?;
+                    let value = f.get("display").or_else(|| f.get("value"))?.clone();
+                    (!value.is_null() && value != json!("")).then(|| json!({"name": label, "value": value}))
+                })
+                .collect();
+            if !custom.is_empty() {
+                t.insert("custom_fields".into(), Value::Array(custom));
+            }
+        }
+    } else {
+        put(&mut t, "details_excerpt", body(raw, &["details", "details_html"], EXCERPT_LIMIT));
+    }
+    Value::Object(t)
+}
+
+/// One ticket action (note, e-mail, status change ...).
+pub fn action(raw: &Value) -> Value {
+    let mut a = Map::new();
+    put(&mut a, "id", int(raw, "id"));
+    put(&mut a, "ticket_id", int(raw, "ticket_id"));
+    put(&mut a, "outcome", text(raw, "outcome"));
+    put(&mut a, "who", text(raw, "who"));
+    put(&mut a, "date", text(raw, "datetime").or_else(|| text(raw, "actiondatecreated")));
+    put(&mut a, "note", body(raw, &["note_html", "note"], NOTE_LIMIT));
+    put(&mut a, "private", raw.get("hiddenfromuser").cloned().filter(|v| !v.is_null()));
+    put(&mut a, "time_taken_hours", raw.get("timetaken").cloned().filter(|v| !v.is_null() && v != &json!(0) && v != &json!(0.0)));
+    put(&mut a, "new_status", int(raw, "new_status").filter(|v| *v > 0));
+    put(&mut a, "new_agent", int(raw, "new_agent").filter(|v| *v > 0));
+    Value::Object(a)
+}

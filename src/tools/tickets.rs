@@ -1,0 +1,230 @@
+//! Ticket reads: Search Tickets, Get One Ticket, Get Assigned Tickets.
+
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::args::{Paging, TicketOrder, positive_id, resolve_agent, resolve_opt};
+use super::shape;
+use crate::halo::lookups::LookupKind;
+use crate::mcp::registry::{TypedTool, typed};
+use crate::mcp::{CallContext, Effect, ToolError, ToolHandler};
+
+pub fn tools() -> Vec<Arc<dyn ToolHandler>> {
+    vec![
+        typed(
+            SearchTickets,
+            "search_tickets",
+            "Search Tickets",
+            "Search Halo tickets by text and filters (status, ticket type, agent, customer, end \
+             user), newest first by default. Returns one page of compact tickets with names and \
+             ids; use page to see more when has_more is true.",
+            Effect::Read,
+        ),
+        typed(
+            GetTicket,
+            "get_ticket",
+            "Get One Ticket",
+            "Get one Halo ticket by its number: details as plain text, status, type, priority, \
+             customer, end user, agent, SLA dates, and its most recent actions (notes, e-mails, \
+             status changes).",
+            Effect::Read,
+        ),
+        typed(
+            GetAssignedTickets,
+            "get_assigned_tickets",
+            "Get Assigned Tickets",
+            "List the open tickets assigned to you (the signed-in agent), or to another agent \
+             given by name, e-mail or id. Paged; newest activity first.",
+            Effect::Read,
+        ),
+    ]
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchArgs {
+    /// Words to look for in the ticket summary, details and number.
+    pub query: Option<String>,
+    /// Status name or id, e.g. "In Progress".
+    pub status: Option<String>,
+    /// Ticket type name or id, e.g. "Incident".
+    pub ticket_type: Option<String>,
+    /// Assigned agent: "me", a name, an e-mail address or an id.
+    pub agent: Option<String>,
+    /// Customer (client) name or id, e.g. "Acorn Construction".
+    pub customer: Option<String>,
+    /// End user name, e-mail address or id.
+    pub end_user: Option<String>,
+    /// true: only open tickets; false: open and closed. Default false.
+    pub open_only: Option<bool>,
+    /// Sort column. Default date_opened.
+    pub order_by: Option<TicketOrder>,
+    /// Sort newest/largest first. Default true.
+    pub descending: Option<bool>,
+    /// Page number, from 1.
+    pub page: Option<u32>,
+    /// Tickets per page, 1-100. Default 20.
+    pub page_size: Option<u32>,
+}
+
+struct SearchTickets;
+
+impl TypedTool for SearchTickets {
+    type Args = SearchArgs;
+    fn run<'a>(
+        &'a self,
+        ctx: &'a CallContext,
+        args: SearchArgs,
+    ) -> BoxFuture<'a, Result<Value, ToolError>> {
+        Box::pin(async move {
+            let paging = Paging::new(args.page, args.page_size)?;
+            let mut query = paging.query();
+            if let Some(text) = args.query.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                query.push(("search", text.to_string()));
+            }
+            if let Some(id) = resolve_opt(ctx, LookupKind::Status, args.status.as_deref()).await? {
+                query.push(("status_id", id.to_string()));
+            }
+            if let Some(id) =
+                resolve_opt(ctx, LookupKind::TicketType, args.ticket_type.as_deref()).await?
+            {
+                query.push(("tickettype_id", id.to_string()));
+            }
+            if let Some(agent) = args.agent.as_deref().filter(|a| !a.trim().is_empty()) {
+                let (id, _) = resolve_agent(ctx, agent).await?;
+                query.push(("agent_id", id.to_string()));
+            }
+            let client_id = resolve_opt(ctx, LookupKind::Client, args.customer.as_deref()).await?;
+            if let Some(id) = client_id {
+                query.push(("client_id", id.to_string()));
+            }
+            if let Some(user) = args.end_user.as_deref().filter(|u| !u.trim().is_empty()) {
+                let user = ctx
+                    .lookups
+                    .resolve_within(&ctx.halo, LookupKind::User, user, client_id)
+                    .await?;
+                query.push(("user_id", user.id.to_string()));
+            }
+            if args.open_only == Some(true) {
+                query.push(("open_only", "true".into()));
+            }
+            let order = args.order_by.unwrap_or(TicketOrder::DateOpened);
+            query.push(("order", order.halo_column().into()));
+            query.push(("orderdesc", args.descending.unwrap_or(true).to_string()));
+            list_tickets(ctx, &query, paging).await
+        })
+    }
+}
+
+/// Runs a ticket list query and shapes the page.
+pub async fn list_tickets(
+    ctx: &CallContext,
+    query: &[(&str, String)],
+    paging: Paging,
+) -> Result<Value, ToolError> {
+    let page = ctx.halo.list("Tickets", "tickets", query).await?;
+    let mut tickets = Vec::with_capacity(page.items.len());
+    for raw in &page.items {
+        tickets.push(shape::ticket(ctx, raw, false).await);
+    }
+    let mut out = paging.describe(page.record_count, tickets.len());
+    out["tickets"] = Value::Array(tickets);
+    Ok(out)
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GetTicketArgs {
+    /// The ticket number (id).
+    pub ticket_id: i64,
+    /// How many recent actions to include, 0-50. Default 10.
+    pub recent_actions: Option<u32>,
+}
+
+struct GetTicket;
+
+impl TypedTool for GetTicket {
+    type Args = GetTicketArgs;
+    fn run<'a>(
+        &'a self,
+        ctx: &'a CallContext,
+        args: GetTicketArgs,
+    ) -> BoxFuture<'a, Result<Value, ToolError>> {
+        Box::pin(async move {
+            let id = positive_id("ticket_id", args.ticket_id)?;
+            let limit = args.recent_actions.unwrap_or(10);
+            if limit > 50 {
+                return Err(ToolError::InvalidArguments(
+                    "recent_actions must be between 0 and 50".into(),
+                ));
+            }
+            let raw = ctx
+                .halo
+                .get(&format!("Tickets/{id}"), &[("includedetails", "true".into())])
+                .await
+                .map_err(|e| match e {
+                    crate::halo::HaloError::NotFound(_) => {
+                        ToolError::Failed(format!("Ticket {id} was not found in Halo."))
+                    }
+                    other => other.into(),
+                })?;
+            let mut ticket = shape::ticket(ctx, &raw, true).await;
+            if limit > 0 {
+                let actions = ctx
+                    .halo
+                    .list(
+                        "Actions",
+                        "actions",
+                        &[("ticket_id", id.to_string()), ("excludesys", "true".into())],
+                    )
+                    .await?;
+                let mut recent: Vec<Value> = actions.items.iter().map(shape::action).collect();
+                // Newest first, then keep the most recent `limit`.
+                recent.sort_by_key(|a| std::cmp::Reverse(a.get("id").and_then(Value::as_i64)));
+                recent.truncate(limit as usize);
+                ticket["recent_actions"] = Value::Array(recent);
+            }
+            Ok(ticket)
+        })
+    }
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignedArgs {
+    /// Whose tickets: "me" (default), or an agent's name, e-mail address or id.
+    pub agent: Option<String>,
+    /// Page number, from 1.
+    pub page: Option<u32>,
+    /// Tickets per page, 1-100. Default 20.
+    pub page_size: Option<u32>,
+}
+
+struct GetAssignedTickets;
+
+impl TypedTool for GetAssignedTickets {
+    type Args = AssignedArgs;
+    fn run<'a>(
+        &'a self,
+        ctx: &'a CallContext,
+        args: AssignedArgs,
+    ) -> BoxFuture<'a, Result<Value, ToolError>> {
+        Box::pin(async move {
+            let paging = Paging::new(args.page, args.page_size)?;
+            let (agent_id, agent_name) =
+                resolve_agent(ctx, args.agent.as_deref().unwrap_or("me")).await?;
+            let mut query = paging.query();
+            query.push(("agent_id", agent_id.to_string()));
+            query.push(("open_only", "true".into()));
+            query.push(("order", "lastactiondate".into()));
+            query.push(("orderdesc", "true".into()));
+            let mut out = list_tickets(ctx, &query, paging).await?;
+            out["agent"] = json!({"id": agent_id, "name": agent_name});
+            Ok(out)
+        })
+    }
+}

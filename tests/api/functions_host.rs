@@ -1,0 +1,104 @@
+//! The binary started the way the Azure Functions host starts a custom handler.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn binary_serves_on_the_functions_port_and_stops_on_sigterm() {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_halo-mcp"))
+        .env_clear()
+        .env("FUNCTIONS_CUSTOMHANDLER_PORT", port.to_string())
+        .env("FUNCTIONS_WORKER_RUNTIME", "custom")
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut child = Child(child);
+    let http = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    // The host polls GET / until any HTTP answer arrives.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(response) = http.get(&base).send().await {
+            assert_eq!(response.status(), 200);
+            break;
+        }
+        assert!(Instant::now() < deadline, "the handler never answered GET /");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let response = http
+        .post(format!("{base}/mcp"))
+        .json(&json!({"jsonrpc":"2.0","id":"1","method":"initialize","params":{
+            "capabilities":{},"clientInfo":{"name":"mcs","version":"1.0.0"},"protocolVersion":"2024-11-05"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["result"]["protocolVersion"], "2024-11-05");
+
+    // Graceful shutdown on SIGTERM, as the host sends.
+    let pid = child.0.id().to_string();
+    let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = child.0.try_wait().unwrap() {
+            assert!(status.success(), "exit status {status}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut stderr = String::new();
+    use std::io::Read;
+    child.0.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    // Under the Functions host, logs are JSON lines.
+    let first = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("{}");
+    assert!(serde_json::from_str::<Value>(first).is_ok(), "not JSON: {first}");
+}
+
+#[tokio::test]
+async fn help_documents_every_setting() {
+    let output = Command::new(env!("CARGO_BIN_EXE_halo-mcp"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for setting in halo_mcp::config::SETTINGS {
+        assert!(help.contains(setting.name), "--help lacks {}", setting.name);
+    }
+}
+
+#[tokio::test]
+async fn bad_configuration_names_the_variable() {
+    let output = Command::new(env!("CARGO_BIN_EXE_halo-mcp"))
+        .env_clear()
+        .env("PORT", "eighty")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("PORT"), "{stderr}");
+}

@@ -1,0 +1,8 @@
+//! End-to-end tests: the real application (or the real binary) against the Halo sandbox,
+//! driven over HTTP the way MCP clients drive it.
+
+mod helpers;
+
+mod functions_host;
+mod mcp_protocol;
+mod tools_read;
