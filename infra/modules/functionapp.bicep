@@ -1,0 +1,146 @@
+// The halo-mcp function app: a Flex Consumption (FC1) plan and a Linux function app running the
+// `custom` runtime (our static `handler` binary behind the Functions host), with a
+// system-assigned identity that reads host storage, Key Vault and Application Insights.
+// Platform app settings live here; halo-mcp's own settings are passed in by main.bicep.
+
+@description('Azure region; must offer Flex Consumption.')
+param location string
+
+@description('Tags applied to every resource.')
+param tags object = {}
+
+@description('Function app name (also the default host name <name>.azurewebsites.net).')
+param functionAppName string
+
+@description('Flex Consumption plan name.')
+param planName string
+
+@description('Host storage account (identity-based AzureWebJobsStorage and the package container).')
+param storageAccountName string
+
+@description('Blob container URL Flex Consumption deploys the package to.')
+param deploymentContainerUrl string
+
+@description('Application Insights component name.')
+param applicationInsightsName string
+
+@description('halo-mcp settings (names from src/config.rs SETTINGS); secrets by Key Vault name only.')
+param appSettings object
+
+@description('Memory per instance in MB.')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 512
+
+@description('Upper bound on instances (Flex Consumption scales HTTP apps as one group).')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    // checkov:skip=CKV_AZURE_225: Zone redundancy for Flex Consumption is region-dependent; enable it where offered. See infra/README.md.
+    // Linux plan; Flex Consumption exists only on Linux.
+    reserved: true
+  }
+}
+
+// Platform settings. Flex Consumption rejects FUNCTIONS_WORKER_RUNTIME,
+// FUNCTIONS_EXTENSION_VERSION and WEBSITE_RUN_FROM_PACKAGE (functionAppConfig.runtime replaces
+// them). AzureWebJobsFeatureFlags=EnableMcpCustomHandlerPreview is only for the
+// `configurationProfile: mcp-custom-handler` host.json form; this app uses the classic form
+// with function-definitions/mcp/function.json, so it is deliberately absent.
+var platformSettings = {
+  AzureWebJobsStorage__accountName: storage.name
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: functionAppName
+  location: location
+  // azd finds the app to deploy `api` to by this tag.
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    // checkov:skip=CKV_AZURE_17: Copilot Studio cannot present client certificates; halo-mcp authenticates callers itself. See infra/README.md.
+    // checkov:skip=CKV_AZURE_222: Copilot Studio calls the MCP endpoint over the internet. See infra/README.md.
+    // checkov:skip=CKV_AZURE_212: Flex Consumption scales to zero by design; always-ready instances are an opt-in cost. See infra/README.md.
+    // checkov:skip=CKV_AZURE_213: The Functions host runs its own readiness probe on the handler; App Service health check is not used on Flex. See infra/README.md.
+    serverFarmId: plan.id
+    httpsOnly: true
+    clientCertEnabled: false
+    publicNetworkAccess: 'Enabled'
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      // Blank values count as unset in halo-mcp, so every setting is always present and
+      // an operator can see (and fill in) all of them in the portal.
+      appSettings: [for setting in items(union(platformSettings, appSettings)): {
+        name: setting.key
+        value: setting.value
+      }]
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: {
+            type: 'SystemAssignedIdentity'
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      // Exactly '1.0': ARM accepts other versions and the app then fails with a bare 500.
+      runtime: {
+        name: 'custom'
+        version: '1.0'
+      }
+    }
+  }
+}
+
+// No FTP and no basic-auth publishing: deployments use Entra tokens (az, azd, func).
+resource ftpPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+output functionAppName string = site.name
+output defaultHostName string = site.properties.defaultHostName
+output principalId string = site.identity.principalId

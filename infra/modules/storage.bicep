@@ -1,0 +1,62 @@
+// Host storage for the function app: the Functions host keeps its locks and keys here and Flex
+// Consumption reads the deployment package (halo-mcp.zip) from a blob container. Access is by
+// managed identity only (AzureWebJobsStorage__accountName); shared keys are switched off.
+
+@description('Azure region for the storage account.')
+param location string
+
+@description('Tags applied to every resource.')
+param tags object = {}
+
+@description('Storage account name (3-24 lower-case letters and digits).')
+@minLength(3)
+@maxLength(24)
+param storageAccountName string
+
+@description('Blob container Flex Consumption deploys the package to.')
+param deploymentContainerName string
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: storageAccountName
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    // checkov:skip=CKV_AZURE_35: Flex Consumption without VNet integration reaches host storage over the public endpoint. See infra/README.md.
+    // checkov:skip=CKV_AZURE_59: Same reason as CKV_AZURE_35: public network access is needed without a VNet. See infra/README.md.
+    // checkov:skip=CKV_AZURE_43: The name is computed (st + uniqueString), which checkov cannot evaluate; it is always 3-24 lower-case letters and digits. See infra/README.md.
+    // checkov:skip=CKV_AZURE_206: Host state is disposable (locks, keys, the package the pipeline re-uploads); LRS is enough. See infra/README.md.
+    accessTier: 'Hot'
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      bypass: 'AzureServices'
+      defaultAction: 'Allow'
+    }
+  }
+}
+
+resource blobServices 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobServices
+  name: deploymentContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+output storageAccountName string = storage.name
+output storageAccountId string = storage.id
+output blobEndpoint string = storage.properties.primaryEndpoints.blob
+output deploymentContainerUrl string = '${storage.properties.primaryEndpoints.blob}${deploymentContainer.name}'
