@@ -1,0 +1,39 @@
+//! A faithful, stateful stand-in for a Halo instance (REST API under `/api`, OAuth under `/auth`),
+//! used as the embedded default backend, standalone (`halo-mcp sandbox`), and by every
+//! integration test. See `docs/sandbox.md`.
+
+mod actions;
+mod authz;
+mod automation;
+pub mod demo;
+mod demo_kb;
+mod demo_tickets;
+mod directory;
+mod envelope;
+mod errors;
+mod faults;
+mod kb;
+mod matches;
+pub mod model;
+mod oauth;
+mod params;
+mod rate_limit;
+mod reports;
+mod request_log;
+mod routes;
+mod server;
+mod services;
+mod signin_page;
+mod similarity;
+mod store;
+mod tickets;
+mod timesheets;
+
+pub use envelope::MAX_PAGE_SIZE;
+pub use faults::{Fault, FaultInjector, FaultKind};
+pub use oauth::pkce_challenge;
+pub use rate_limit::RateLimit;
+pub use request_log::LoggedRequest;
+pub use routes::{RouteArea, ServedRoute, served_routes};
+pub use server::{Sandbox, router};
+pub use store::{Data, SandboxOptions, SandboxState, StoreError};
