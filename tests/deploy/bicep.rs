@@ -18,7 +18,6 @@ pub struct Bicep {
 
 /// One `resource sym 'Type@version' = { ... }` declaration.
 pub struct Resource<'t> {
-    pub symbol: String,
     /// The type without the API version, e.g. `Microsoft.Web/sites`.
     pub kind: String,
     pub body: Node<'t>,
@@ -176,7 +175,6 @@ impl Bicep {
         self.top_level("resource_declaration")
             .into_iter()
             .filter_map(|declaration| {
-                let symbol = self.declared_name(declaration)?;
                 let mut cursor = declaration.walk();
                 let kind = declaration
                     .named_children(&mut cursor)
@@ -184,7 +182,7 @@ impl Bicep {
                     .map(|n| self.text(n).trim_matches('\'').to_string())?;
                 let kind = kind.split('@').next().unwrap_or_default().to_string();
                 let body = first_descendant(declaration, "object")?;
-                Some(Resource { symbol, kind, body })
+                Some(Resource { kind, body })
             })
             .collect()
     }

@@ -122,3 +122,26 @@ fn no_route_collides_with_the_hosts_built_in_routes() {
         }
     }
 }
+
+#[test]
+fn azd_deploys_the_zip_that_package_sh_writes() {
+    // azure.yaml is YAML, but the three lines that matter are fixed strings; a YAML parser
+    // would add a dependency for no extra certainty.
+    let azure = crate::read_text("azure.yaml");
+    for required in [
+        "host: function",
+        "language: custom",
+        "dist: dist/halo-mcp.zip",
+        "run: bash scripts/package.sh",
+    ] {
+        assert!(
+            azure.contains(required),
+            "azure.yaml must contain `{required}`"
+        );
+    }
+    let script = crate::read_text("scripts/package.sh");
+    assert!(
+        script.contains("out=\"$repo_root/dist/halo-mcp.zip\""),
+        "package.sh's default output must be what azure.yaml deploys"
+    );
+}

@@ -7,7 +7,7 @@ use crate::bicep::Bicep;
 const STORAGE_BLOB_DATA_OWNER: &str = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
 const KEY_VAULT_SECRETS_USER: &str = "4633458b-17de-408a-b874-0445c86b69e6";
 
-fn one<'a, T>(items: Vec<T>, what: &str) -> T {
+fn one<T>(items: Vec<T>, what: &str) -> T {
     let count = items.len();
     assert_eq!(count, 1, "expected exactly one {what}, found {count}");
     items.into_iter().next().expect("one item")
