@@ -241,7 +241,7 @@ module functionApp 'modules/functionapp.bicep' = {
     planName: 'plan-${baseName}-${resourceToken}'
     storageAccountName: storage.outputs.storageAccountName
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
-    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    applicationInsightsConnectionString: monitoring.outputs.connectionString
     appSettings: appSettings
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount

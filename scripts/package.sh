@@ -39,13 +39,16 @@ done
 banner() { printf '\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n%s\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\n' "$*" >&2; }
 
 built_here=false
+# Honour a shared or custom target directory, as cargo itself does.
+target_dir="${CARGO_TARGET_DIR:-$repo_root/target}"
+case "$target_dir" in /*) ;; *) target_dir="$repo_root/$target_dir" ;; esac
 if [ -z "$binary" ]; then
   built_here=true
   cd "$repo_root"
   if rustup target list --installed 2>/dev/null | grep -qx 'x86_64-unknown-linux-musl'; then
     echo "package.sh: building static musl release binary" >&2
     cargo build --release --locked --target x86_64-unknown-linux-musl --bin halo-mcp
-    binary="$repo_root/target/x86_64-unknown-linux-musl/release/halo-mcp"
+    binary="$target_dir/x86_64-unknown-linux-musl/release/halo-mcp"
   else
     banner "WARNING: the x86_64-unknown-linux-musl target is not installed.
 Falling back to a STATIC GLIBC build (-C target-feature=+crt-static).
@@ -56,7 +59,7 @@ weaker than musl's. For release packages install the musl target:
     # static) and keeps these artifacts apart from the shared target/release.
     RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=+crt-static" \
       cargo build --release --locked --target x86_64-unknown-linux-gnu --bin halo-mcp
-    binary="$repo_root/target/x86_64-unknown-linux-gnu/release/halo-mcp"
+    binary="$target_dir/x86_64-unknown-linux-gnu/release/halo-mcp"
   fi
 fi
 
@@ -117,8 +120,8 @@ with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         dirs.sort()
         for name in sorted(files):
             path = os.path.join(root, name)
-            info = zipfile.ZipInfo(os.path.relpath(path, stage))
-            info.create_system = 3  # Unix, so external_attr is read as a mode
+            info = zipfile.ZipInfo.from_file(path, os.path.relpath(path, stage))
+            info.create_system = 3  # Unix, so unzip and the host read external_attr as a mode
             info.external_attr = (os.stat(path).st_mode & 0xFFFF) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             with open(path, "rb") as f:

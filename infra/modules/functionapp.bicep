@@ -21,8 +21,8 @@ param storageAccountName string
 @description('Blob container URL Flex Consumption deploys the package to.')
 param deploymentContainerUrl string
 
-@description('Application Insights component name.')
-param applicationInsightsName string
+@description('Application Insights connection string (not a secret: local auth is disabled, ingestion needs the app identity).')
+param applicationInsightsConnectionString string
 
 @description('halo-mcp settings (names from src/config.rs SETTINGS); secrets by Key Vault name only.')
 param appSettings object
@@ -35,14 +35,6 @@ param instanceMemoryMB int = 512
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 40
-
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
-  name: storageAccountName
-}
-
-resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
-  name: applicationInsightsName
-}
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
@@ -65,9 +57,11 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 // them). AzureWebJobsFeatureFlags=EnableMcpCustomHandlerPreview is only for the
 // `configurationProfile: mcp-custom-handler` host.json form; this app uses the classic form
 // with function-definitions/mcp/function.json, so it is deliberately absent.
+// Only parameters here: the appSettings loop below needs values known when the deployment
+// starts (Bicep BCP178), which rules out reading properties of other resources.
 var platformSettings = {
-  AzureWebJobsStorage__accountName: storage.name
-  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
+  AzureWebJobsStorage__accountName: storageAccountName
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
 }
 

@@ -248,3 +248,23 @@ fn every_checkov_skip_is_justified_in_the_infra_readme() {
         }
     }
 }
+
+#[test]
+fn the_app_settings_loop_only_uses_values_known_at_deployment_start() {
+    // `appSettings: [for s in items(...)]` fails to compile (BCP178) if any value depends on
+    // another resource's runtime properties; tree-sitter cannot see that, so check it here.
+    let file = Bicep::open("infra/modules/functionapp.bicep");
+    let settings = file.variable_object("platformSettings");
+    for key in file.object_keys(settings) {
+        let value = file
+            .object_get(settings, &key)
+            .map(|v| file.text(v).to_string())
+            .unwrap_or_default();
+        for runtime in [".properties.", ".outputs.", "reference(", "list"] {
+            assert!(
+                !value.contains(runtime),
+                "platformSettings.{key} = {value} is a runtime value; pass it in as a parameter"
+            );
+        }
+    }
+}
