@@ -66,17 +66,17 @@ fi
 [ -f "$binary" ] || { echo "package.sh: binary '$binary' not found" >&2; exit 1; }
 
 # The Functions workers are Linux x86_64; anything else fails only after deployment.
-description="$(file -b "$binary")"
-case "$description" in
-  *ELF\ 64-bit*x86-64*) ;;
-  *) echo "package.sh: '$binary' is not a Linux x86_64 executable: $description" >&2; exit 1 ;;
-esac
+# ELF magic + EI_CLASS 64-bit + e_machine 0x3e (x86-64), read with od so `file` is optional.
+read -r -a header <<<"$(od -An -tx1 -N20 "$binary" | tr -s ' \n' ' ')"
+if [ "${header[*]:0:5}" != "7f 45 4c 46 02" ] || [ "${header[18]:-}" != "3e" ]; then
+  echo "package.sh: '$binary' is not a Linux x86_64 (ELF64, x86-64) executable" >&2
+  exit 1
+fi
+description="$(file -b "$binary" 2>/dev/null || echo 'ELF 64-bit x86-64 (install `file` for details)')"
+# Static means no PT_INTERP/NEEDED libraries: ldd says so for both static and static-pie.
 is_static=false
-case "$description" in
-  *statically\ linked*|*static-pie\ linked*) is_static=true ;;
-esac
-if ldd "$binary" >/dev/null 2>&1 && ! ldd "$binary" 2>&1 | grep -q 'statically linked'; then
-  is_static=false
+if ldd "$binary" 2>&1 | grep -Eq 'not a dynamic executable|statically linked'; then
+  is_static=true
 fi
 if [ "$is_static" = true ]; then
   echo "package.sh: binary is static: $description" >&2
