@@ -13,13 +13,15 @@ export PATH="$PWD/$cache/node_modules/.bin:$PATH"
 node --version
 cargo build --quiet --bin halo-mcp
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-PORT=$port RUST_LOG=warn target/debug/halo-mcp >/dev/null 2>.ci/.cache/conformance-server.log &
+bin="${CARGO_TARGET_DIR:-target}/debug/halo-mcp"
+PORT=$port RUST_LOG=warn "$bin" >/dev/null 2>.ci/.cache/conformance-server.log &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
   sleep 0.1
 done
+curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { cat .ci/.cache/conformance-server.log; echo "halo-mcp did not start" >&2; exit 1; }
 rm -rf .ci/.cache/conformance-results
 conformance server --url "http://127.0.0.1:$port/mcp" \
   --expected-failures .ci/conformance-expected-failures.yml \

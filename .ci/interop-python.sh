@@ -8,4 +8,4 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/pip" install --quiet --disable-pip-version-check "mcp==2.3.0"
 cargo build --quiet --bin halo-mcp
-"$venv/bin/python" tests/interop/python_client.py target/debug/halo-mcp
+"$venv/bin/python" tests/interop/python_client.py "${CARGO_TARGET_DIR:-target}/debug/halo-mcp"
