@@ -12,6 +12,7 @@ pub mod config;
 pub mod halo;
 pub mod mcp;
 pub mod sandbox;
+pub mod secrets;
 pub mod startup;
 pub mod telemetry;
 pub mod tools;

@@ -9,14 +9,25 @@ use axum::Router;
 use axum::routing::get;
 use tokio::net::TcpListener;
 
-use crate::config::{AuthMode, Config, SecretRef};
+use crate::auth::{AuthContext, middleware, oauth};
+use crate::config::{AuthMode, Config};
 use crate::halo::credentials::{SecretValue, StaticSecret};
 use crate::halo::{ClientCredentials, HaloClient, HaloClientOptions, HaloCredential, LookupCache};
 use crate::mcp::http::Guards;
 use crate::mcp::server::Shared;
 use crate::mcp::{ToolRegistry, http};
 use crate::sandbox::{Sandbox, SandboxOptions};
+use crate::secrets::{KeyVaultOptions, KeyVaultSource, Secret, SecretStore};
 use crate::tools;
+
+/// What tests may inject; `Default` is what `main` uses.
+#[derive(Default, Clone)]
+pub struct BuildOptions {
+    /// HTTP client for Key Vault and the managed-identity endpoint (tests: a fake vault's CA).
+    pub key_vault_transport: Option<reqwest::Client>,
+    /// Options for the embedded sandbox (tests: short token lifetimes).
+    pub sandbox: Option<SandboxOptions>,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -47,13 +58,22 @@ pub struct Application {
 impl Application {
     /// Binds the listener and builds everything. Nothing here waits on the network except the
     /// embedded sandbox's own loopback bind; secrets are read lazily.
-    pub async fn build(mut config: Config) -> Result<Application, StartupError> {
-        let listener = TcpListener::bind(config.listen)
-            .await
-            .map_err(|source| StartupError::Bind {
-                addr: config.listen,
-                source,
-            })?;
+    pub async fn build(config: Config) -> Result<Application, StartupError> {
+        Self::build_with(config, BuildOptions::default()).await
+    }
+
+    /// [`build`](Self::build) with injected test options.
+    pub async fn build_with(
+        mut config: Config,
+        build: BuildOptions,
+    ) -> Result<Application, StartupError> {
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|source| StartupError::Bind {
+                    addr: config.listen,
+                    source,
+                })?;
         let local_addr = listener.local_addr().map_err(|source| StartupError::Bind {
             addr: config.listen,
             source,
@@ -65,10 +85,13 @@ impl Application {
         }
 
         let sandbox = if config.embedded_sandbox() {
-            let options = SandboxOptions {
-                state_file: config.sandbox_state_file.clone(),
-                ..SandboxOptions::default()
-            };
+            let mut options = build.sandbox.clone().unwrap_or_default();
+            options.state_file = config.sandbox_state_file.clone();
+            // Register our OAuth callback on the sandbox's Authorisation Code app.
+            options.extra_redirect_uris.push(format!(
+                "{}/oauth/callback",
+                config.public_url.as_str().trim_end_matches('/')
+            ));
             let sandbox = Sandbox::start(SocketAddr::from(([127, 0, 0, 1], 0)), options)
                 .await
                 .map_err(StartupError::Sandbox)?;
@@ -90,10 +113,18 @@ impl Application {
         options.rate_window = config.halo.rate_window;
         let halo = HaloClient::new(options)?;
 
-        let default_credential = match config.auth.mode {
-            AuthMode::None | AuthMode::ApiKey => Some(service_credential(&config)?),
+        let secrets = secret_store(&config, build.key_vault_transport)?;
+        let service = match config.auth.mode {
+            AuthMode::None | AuthMode::ApiKey => Some(service_credential(&config, &secrets)?),
             _ => None,
         };
+        // In api-key mode the middleware inserts the service credential per caller; only
+        // mode none runs unauthenticated calls with it.
+        let default_credential = match config.auth.mode {
+            AuthMode::None => service.clone(),
+            _ => None,
+        };
+        let auth = Arc::new(AuthContext::new(&config, halo.clone(), &secrets, service));
 
         let candidates = tools::all_tools(&config).map_err(StartupError::Tools)?;
         let registry = ToolRegistry::new(candidates, &config.tools)
@@ -111,10 +142,17 @@ impl Application {
             own_origin: config.public_url.origin().ascii_serialization(),
             max_body_bytes: config.max_body_bytes,
         };
-        let router = Router::new()
+        let mcp = http::routes(shared, guards).layer(axum::middleware::from_fn_with_state(
+            auth.clone(),
+            middleware::require_caller,
+        ));
+        let mut router = Router::new()
             .route("/", get(root))
             .route("/healthz", get(healthz))
-            .merge(http::routes(shared, guards));
+            .merge(mcp);
+        if config.auth.mode == AuthMode::OAuth {
+            router = router.merge(oauth::routes(auth));
+        }
         Ok(Application {
             listener,
             router,
@@ -156,7 +194,31 @@ impl Application {
     }
 }
 
-fn service_credential(config: &Config) -> Result<HaloCredential, StartupError> {
+/// The secret store: Key Vault when `KEY_VAULT_URL` is set (never contacted here, so an
+/// unreachable vault cannot stop start-up), else plain values only.
+fn secret_store(
+    config: &Config,
+    transport: Option<reqwest::Client>,
+) -> Result<SecretStore, StartupError> {
+    let Some(vault_url) = config.secrets.key_vault_url.clone() else {
+        return Ok(SecretStore::without_vault());
+    };
+    let source = KeyVaultSource::new(KeyVaultOptions {
+        vault_url,
+        managed_identity_client_id: config.secrets.managed_identity_client_id.clone(),
+        transport,
+    })
+    .map_err(|e| StartupError::Config(e.to_string()))?;
+    Ok(SecretStore::new(
+        Arc::new(source),
+        config.secrets.refresh_interval,
+    ))
+}
+
+fn service_credential(
+    config: &Config,
+    secrets: &SecretStore,
+) -> Result<HaloCredential, StartupError> {
     let (client_id, secret): (String, Arc<dyn SecretValue>) = if config.embedded_sandbox() {
         (
             crate::sandbox::demo::SERVICE_CLIENT_ID.to_string(),
@@ -165,22 +227,22 @@ fn service_credential(config: &Config) -> Result<HaloCredential, StartupError> {
             )),
         )
     } else {
-        let id = config.halo.service_client_id.clone().ok_or_else(|| {
-            StartupError::Config("HALO_SERVICE_CLIENT_ID is not set".into())
-        })?;
-        let secret: Arc<dyn SecretValue> = match &config.halo.service_client_secret {
-            SecretRef::Value(v) => Arc::new(StaticSecret(v.clone())),
-            SecretRef::KeyVault(name) => {
-                return Err(StartupError::Config(format!(
-                    "HALO_SERVICE_CLIENT_SECRET_NAME={name}: Key Vault secrets are not wired yet"
-                )));
-            }
-            SecretRef::Unset => {
-                return Err(StartupError::Config(
-                    "HALO_SERVICE_CLIENT_SECRET_NAME is not set".into(),
-                ));
-            }
-        };
+        let id = config
+            .halo
+            .service_client_id
+            .clone()
+            .ok_or_else(|| StartupError::Config("HALO_SERVICE_CLIENT_ID is not set".into()))?;
+        let secret = Secret::from_ref(
+            &config.halo.service_client_secret,
+            "HALO_SERVICE_CLIENT_SECRET_NAME",
+            secrets,
+        );
+        if !secret.is_set() {
+            return Err(StartupError::Config(
+                "HALO_SERVICE_CLIENT_SECRET_NAME is not set".into(),
+            ));
+        }
+        let secret: Arc<dyn SecretValue> = Arc::new(secret);
         (id, secret)
     };
     Ok(HaloCredential::Service(Arc::new(ClientCredentials::new(

@@ -1,5 +1,19 @@
 //! Who is calling: sign-in modes (oauth, halo-token, api-key, none) and the Halo credentials
-//! each authenticated caller's tool calls run with.
+//! each authenticated caller's tool calls run with. See `docs/auth.md`.
+//!
+//! [`AuthContext`] is built once from configuration; [`middleware`] guards `/mcp` with it, and
+//! [`oauth`] serves the authorization server (metadata, authorize, callback, token, register).
+
+pub mod api_keys;
+pub mod challenge;
+pub mod context;
+pub mod halo_token;
+pub mod keyring;
+pub mod middleware;
+pub mod oauth;
+pub mod tokens;
+
+pub use context::AuthContext;
 
 use crate::halo::HaloCredential;
 
@@ -11,3 +25,6 @@ pub struct Caller {
     /// Who it is, for logs (an agent id or key label; never a token).
     pub subject: String,
 }
+
+/// The scope our access tokens must carry to use `/mcp`.
+pub const MCP_SCOPE: &str = "halo";

@@ -1,0 +1,92 @@
+//! OAuth error answers (RFC 6749 §5.2 for the token and registration endpoints), and the plain
+//! error page for authorization requests that must not redirect.
+
+use axum::response::{Html, IntoResponse, Response};
+use http::{HeaderValue, StatusCode, header};
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+#[error("{error}: {description}")]
+pub struct OAuthError {
+    pub status: StatusCode,
+    pub error: &'static str,
+    pub description: String,
+}
+
+impl OAuthError {
+    pub fn new(error: &'static str, description: impl Into<String>) -> OAuthError {
+        let status = match error {
+            "invalid_client" => StatusCode::UNAUTHORIZED,
+            "server_error" => StatusCode::INTERNAL_SERVER_ERROR,
+            "temporarily_unavailable" => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        OAuthError {
+            status,
+            error,
+            description: description.into(),
+        }
+    }
+}
+
+impl IntoResponse for OAuthError {
+    fn into_response(self) -> Response {
+        let mut response = (
+            self.status,
+            axum::Json(json!({"error": self.error, "error_description": self.description})),
+        )
+            .into_response();
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"halo-mcp\""),
+            );
+        }
+        response
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A 400 page for an authorization request we cannot safely redirect back (unknown client,
+/// redirect URI not allowed, bad state).
+pub fn error_page(message: &str) -> Response {
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign-in error - halo-mcp</title></head>\
+<body><main><h1>Cannot sign in</h1><p id=\"error\" role=\"alert\">{}</p></main></body></html>",
+        escape(message)
+    );
+    (StatusCode::BAD_REQUEST, Html(body)).into_response()
+}
+
+/// A 302 to `uri` with `pairs` appended to its query (empty values skipped).
+pub fn redirect(uri: &str, pairs: &[(&str, &str)]) -> Response {
+    let Ok(mut url) = url::Url::parse(uri) else {
+        return error_page("The redirect URI is not a valid URL.");
+    };
+    {
+        let mut query = url.query_pairs_mut();
+        for (name, value) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+            query.append_pair(name, value);
+        }
+    }
+    match HeaderValue::from_str(url.as_str()) {
+        Ok(location) => {
+            let mut response = StatusCode::FOUND.into_response();
+            response.headers_mut().insert(header::LOCATION, location);
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(_) => error_page("The redirect URI is not a valid URL."),
+    }
+}

@@ -1,0 +1,78 @@
+//! One secret as the rest of the server sees it: a plain value, a Key Vault secret read through
+//! the [`SecretStore`], or unset. Implements Halo's [`SecretValue`] so the Services
+//! application's client secret can come from Key Vault.
+
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+
+use super::{SecretError, SecretStore};
+use crate::config::SecretRef;
+use crate::halo::HaloError;
+use crate::halo::credentials::SecretValue;
+
+#[derive(Clone)]
+pub enum Secret {
+    /// Not configured; the string names the setting that would supply it.
+    Unset(&'static str),
+    Value(Arc<str>),
+    Vault {
+        store: SecretStore,
+        name: String,
+    },
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Secret::Unset(setting) => write!(f, "Unset({setting})"),
+            Secret::Value(_) => f.write_str("Value(<redacted>)"),
+            Secret::Vault { name, .. } => write!(f, "KeyVault({name})"),
+        }
+    }
+}
+
+impl Secret {
+    /// Resolves a configured reference; `setting` names the variable for error messages.
+    pub fn from_ref(reference: &SecretRef, setting: &'static str, store: &SecretStore) -> Secret {
+        match reference {
+            SecretRef::Unset => Secret::Unset(setting),
+            SecretRef::Value(value) => Secret::Value(Arc::from(value.as_str())),
+            SecretRef::KeyVault(name) => Secret::Vault {
+                store: store.clone(),
+                name: name.clone(),
+            },
+        }
+    }
+
+    pub fn is_set(&self) -> bool {
+        !matches!(self, Secret::Unset(_))
+    }
+
+    /// The current value.
+    pub async fn get(&self) -> Result<String, SecretError> {
+        match self {
+            Secret::Unset(setting) => Err(SecretError::Unset((*setting).to_string())),
+            Secret::Value(value) => Ok(value.to_string()),
+            Secret::Vault { store, name } => store.get(name).await,
+        }
+    }
+
+    /// The current value, or `None` when unset.
+    pub async fn get_optional(&self) -> Result<Option<String>, SecretError> {
+        match self {
+            Secret::Unset(_) => Ok(None),
+            _ => self.get().await.map(Some),
+        }
+    }
+}
+
+impl SecretValue for Secret {
+    fn current(&self) -> BoxFuture<'_, Result<String, HaloError>> {
+        Box::pin(async move {
+            self.get()
+                .await
+                .map_err(|e| HaloError::SignIn(e.to_string()))
+        })
+    }
+}
