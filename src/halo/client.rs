@@ -9,11 +9,11 @@ use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use url::Url;
 
+use super::HaloError;
 use super::credentials::{HaloCredential, TokenResponse};
 use super::envelope::{self, Page};
 use super::error::{message_from_body, scope_in_message};
 use super::rate_limit::RateLimiter;
-use super::HaloError;
 
 #[derive(Debug, Clone)]
 pub struct HaloClientOptions {
@@ -222,6 +222,7 @@ impl HaloClient {
         url: Url,
         body: Option<&Value>,
         limiter_budget: Duration,
+        timeout: Option<Duration>,
     ) -> Result<Value, HaloError> {
         if let Err(wait) = self.inner.limiter.acquire(limiter_budget).await {
             return Err(HaloError::RateLimited { retry_after: wait });
@@ -236,10 +237,13 @@ impl HaloClient {
         if let Some(body) = body {
             request = request.json(body);
         }
+        if let Some(timeout) = timeout {
+            request = request.timeout(timeout);
+        }
         let response = request
             .send()
             .await
-            .map_err(|e| transport_error(e, self.inner.options.timeout))?;
+            .map_err(|e| transport_error(e, timeout.unwrap_or(self.inner.options.timeout)))?;
         self.read_response(response).await
     }
 
@@ -265,7 +269,11 @@ impl HaloClient {
             if !content_type.contains("json") {
                 return Err(HaloError::InvalidResponse(format!(
                     "expected JSON but got '{}' (is HALO_URL the Halo instance URL?)",
-                    if content_type.is_empty() { "no content type" } else { &content_type }
+                    if content_type.is_empty() {
+                        "no content type"
+                    } else {
+                        &content_type
+                    }
                 )));
             }
             if body.trim().is_empty() {
@@ -314,6 +322,26 @@ fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
     source.to_string()
 }
 
+/// How a GET is sent. The default retries transient failures within the read budget; report
+/// runs opt out, because Halo's gateway gives up on a report after about 60 seconds (504) and
+/// running the same heavy SQL again rarely helps and costs the tenant another minute.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadPolicy {
+    /// Retry rate limits, timeouts and gateway errors within the read budget.
+    pub retry: bool,
+    /// This call's timeout instead of `HALO_TIMEOUT_SECS`.
+    pub timeout: Option<Duration>,
+}
+
+impl Default for ReadPolicy {
+    fn default() -> Self {
+        ReadPolicy {
+            retry: true,
+            timeout: None,
+        }
+    }
+}
+
 /// A Halo client bound to one caller's credentials.
 #[derive(Clone)]
 pub struct HaloSession {
@@ -333,6 +361,16 @@ impl HaloSession {
     /// GET with bounded retries: rate limits, timeouts and gateway errors are retried within
     /// the read budget; a refused service token is renewed once.
     pub async fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Value, HaloError> {
+        self.get_with(path, query, ReadPolicy::default()).await
+    }
+
+    /// GET with an explicit [`ReadPolicy`] (reports use a longer timeout and no retries).
+    pub async fn get_with(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        policy: ReadPolicy,
+    ) -> Result<Value, HaloError> {
         let mut url = self.client.url(path)?;
         if !query.is_empty() {
             let mut pairs = url.query_pairs_mut();
@@ -349,7 +387,14 @@ impl HaloSession {
             let remaining = deadline.saturating_duration_since(Instant::now());
             let result = self
                 .client
-                .send_once(&self.credential, Method::GET, url.clone(), None, remaining)
+                .send_once(
+                    &self.credential,
+                    Method::GET,
+                    url.clone(),
+                    None,
+                    remaining,
+                    policy.timeout,
+                )
                 .await;
             match result {
                 Err(HaloError::Unauthorized(_)) if !renewed_token => {
@@ -360,7 +405,11 @@ impl HaloSession {
                     }
                     return result;
                 }
-                Err(error) if error.is_retryable_read() && attempt < options.max_read_attempts => {
+                Err(error)
+                    if policy.retry
+                        && error.is_retryable_read()
+                        && attempt < options.max_read_attempts =>
+                {
                     let backoff = match &error {
                         HaloError::RateLimited { retry_after } => *retry_after,
                         _ => Duration::from_millis(200 * 2u64.pow(attempt - 1)),
@@ -389,14 +438,32 @@ impl HaloSession {
     /// POST a JSON array (Halo's upsert). Sent once: a write that may have reached Halo is
     /// never retried, so a lost response cannot create a duplicate.
     pub async fn post(&self, path: &str, items: Vec<Value>) -> Result<Value, HaloError> {
+        self.post_body(path, Value::Array(items), None).await
+    }
+
+    /// POST `body` exactly as given (not wrapped in an array), for endpoints such as
+    /// `POST /Automation/{runbookId}` that are not upserts, with an optional timeout of its own.
+    /// Same write policy as [`HaloSession::post`]: sent once.
+    pub async fn post_body(
+        &self,
+        path: &str,
+        body: Value,
+        timeout: Option<Duration>,
+    ) -> Result<Value, HaloError> {
         let url = self.client.url(path)?;
-        let body = Value::Array(items);
         let budget = self.client.inner.options.read_retry_budget;
         let mut renewed_token = false;
         loop {
             let result = self
                 .client
-                .send_once(&self.credential, Method::POST, url.clone(), Some(&body), budget)
+                .send_once(
+                    &self.credential,
+                    Method::POST,
+                    url.clone(),
+                    Some(&body),
+                    budget,
+                    timeout,
+                )
                 .await;
             return match result {
                 // Halo refuses a bad token before doing anything, so renewing and resending is safe.

@@ -1,0 +1,430 @@
+//! Report tools: run one saved Halo report (`GET /api/Report/{id}?loadreport=true`) with the
+//! filters the tools file allows, and return its rows as a compact table that keeps Halo's
+//! column names. Halo reports a report that failed to load with HTTP 200 and
+//! `report.load_error`; that becomes a tool error carrying Halo's message.
+
+use futures::future::BoxFuture;
+use serde_json::{Value, json};
+
+use super::dynamic::{ArgReader, SchemaBuilder, missing};
+use super::file::{MAX_ROWS_LIMIT, ReportParam, ReportRef, ReportTool};
+use super::period::{self, Period, Range};
+use crate::halo::HaloError;
+use crate::halo::client::ReadPolicy;
+use crate::halo::lookups::LookupKind;
+use crate::halo::text::truncate;
+use crate::mcp::schema::JsonObject;
+use crate::mcp::{CallContext, Effect, ToolDefinition, ToolError, ToolHandler};
+
+/// Longest text cell returned; report cells can hold whole ticket bodies.
+const CELL_LIMIT: usize = 500;
+
+pub struct ReportHandler {
+    spec: ReportTool,
+    definition: ToolDefinition,
+}
+
+impl ReportHandler {
+    pub fn new(spec: ReportTool) -> ReportHandler {
+        let mut schema = SchemaBuilder::new();
+        for param in &spec.parameters {
+            let required = spec.required.contains(param);
+            match param {
+                ReportParam::Customer => {
+                    schema.prop(
+                        "customer",
+                        "string",
+                        "Customer (client) name or id to run the report for, e.g. \"Acorn Construction\".",
+                        required,
+                    );
+                }
+                ReportParam::ReportingPeriod => {
+                    let default = spec
+                        .default_period
+                        .and_then(|d| Period::ALL.iter().find(|(_, p)| *p == d))
+                        .map_or(String::new(), |(n, _)| format!(" Default {n}."));
+                    schema.string_enum(
+                        "reporting_period",
+                        &format!(
+                            "The period the report covers; custom takes start_date and end_date.{default}"
+                        ),
+                        &Period::names(),
+                        required,
+                    );
+                    schema.prop(
+                        "start_date",
+                        "string",
+                        "First day of a custom period, yyyy-mm-dd.",
+                        false,
+                    );
+                    schema.prop(
+                        "end_date",
+                        "string",
+                        "Last day of a custom period (included), yyyy-mm-dd.",
+                        false,
+                    );
+                }
+            }
+        }
+        schema.bounded_integer(
+            "max_rows",
+            &format!(
+                "Most rows to return, 1-{MAX_ROWS_LIMIT}. Default {}.",
+                spec.max_rows
+            ),
+            1,
+            MAX_ROWS_LIMIT as i64,
+        );
+        schema.bounded_integer(
+            "skip_rows",
+            "Rows to skip before the first one returned, to see more when has_more is true. Default 0.",
+            0,
+            1_000_000,
+        );
+        let definition = ToolDefinition {
+            name: spec.header.name.clone(),
+            title: spec.header.title.clone(),
+            description: format!(
+                "{} Runs a Halo report and returns its rows as a table (columns, rows); has_more \
+                 says when rows were left out.",
+                spec.header.description
+            ),
+            input_schema: schema.build(),
+            output_schema: None,
+            effect: Effect::Read,
+        };
+        ReportHandler { spec, definition }
+    }
+
+    async fn run(&self, ctx: &CallContext, args: JsonObject) -> Result<Value, ToolError> {
+        let mut reader = ArgReader::new(args);
+        let mut query: Vec<(&str, String)> = vec![("loadreport", "true".into())];
+        let mut filters = serde_json::Map::new();
+        let mut known = vec![];
+        for param in &self.spec.parameters {
+            match param {
+                ReportParam::Customer => {
+                    known.push("customer");
+                    match reader.string("customer")? {
+                        Some(customer) => {
+                            let client = ctx
+                                .lookups
+                                .resolve(&ctx.halo, LookupKind::Client, &customer)
+                                .await?;
+                            // Report SQL may filter on either; Halo ignores the one it does not use.
+                            query.push(("client_id", client.id.to_string()));
+                            query.push(("clientname", client.name.clone()));
+                            filters.insert(
+                                "customer".into(),
+                                json!({"id": client.id, "name": client.name}),
+                            );
+                        }
+                        None if self.spec.required.contains(param) => {
+                            return Err(missing("customer"));
+                        }
+                        None => {}
+                    }
+                }
+                ReportParam::ReportingPeriod => {
+                    known.extend(["reporting_period", "start_date", "end_date"]);
+                    let named = reader.string("reporting_period")?;
+                    let start = reader
+                        .string("start_date")?
+                        .map(|s| period::parse_date("start_date", &s))
+                        .transpose()
+                        .map_err(ToolError::InvalidArguments)?;
+                    let end = reader
+                        .string("end_date")?
+                        .map(|s| period::parse_date("end_date", &s))
+                        .transpose()
+                        .map_err(ToolError::InvalidArguments)?;
+                    let chosen = match named {
+                        Some(name) => {
+                            Some(Period::parse(&name).map_err(ToolError::InvalidArguments)?)
+                        }
+                        // Dates alone mean a custom period.
+                        None if start.is_some() || end.is_some() => Some(Period::Custom),
+                        None => self.spec.default_period,
+                    };
+                    match chosen {
+                        Some(p) => {
+                            let range = period::range(p, start, end, chrono::Utc::now())
+                                .map_err(ToolError::InvalidArguments)?;
+                            query.push(("reportingperiodstartdate", Range::halo(range.start)));
+                            query.push(("reportingperiodenddate", Range::halo(range.end)));
+                            filters.insert(
+                                "period".into(),
+                                json!({
+                                    "name": Period::ALL.iter().find(|(_, q)| *q == p).map(|(n, _)| *n),
+                                    "from": Range::halo(range.start),
+                                    "to": Range::halo(range.end),
+                                }),
+                            );
+                        }
+                        None if self.spec.required.contains(param) => {
+                            return Err(missing("reporting_period"));
+                        }
+                        None => {}
+                    }
+                }
+            }
+        }
+        known.extend(["max_rows", "skip_rows"]);
+        let max_rows = reader
+            .integer("max_rows")?
+            .unwrap_or(self.spec.max_rows as i64);
+        if !(1..=MAX_ROWS_LIMIT as i64).contains(&max_rows) {
+            return Err(ToolError::InvalidArguments(format!(
+                "max_rows must be between 1 and {MAX_ROWS_LIMIT}"
+            )));
+        }
+        let skip = reader.integer("skip_rows")?.unwrap_or(0);
+        if skip < 0 {
+            return Err(ToolError::InvalidArguments(
+                "skip_rows must not be negative".into(),
+            ));
+        }
+        reader.finish(&known)?;
+
+        let id = self.report_id(ctx).await?;
+        let policy = ReadPolicy {
+            retry: false,
+            timeout: Some(self.spec.timeout),
+        };
+        let profile = ctx
+            .halo
+            .get_with(&format!("Report/{id}"), &query, policy)
+            .await
+            .map_err(|e| match e {
+                HaloError::NotFound(_) => ToolError::Failed(format!(
+                    "Halo has no report {id} (tool {}): check report_id in the tools file.",
+                    self.spec.header.name
+                )),
+                HaloError::Timeout(t) => ToolError::Failed(format!(
+                    "The report did not finish within {} seconds. Try a shorter period or a \
+                     narrower filter; it was not retried, to spare Halo a second long run.",
+                    t.as_secs()
+                )),
+                HaloError::Upstream { status: 504, .. } => ToolError::Failed(
+                    "Halo gave up running the report (504 after about a minute). Try a shorter \
+                     period or a narrower filter."
+                        .into(),
+                ),
+                other => other.into(),
+            })?;
+        let name = profile
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let table = table(&profile).map_err(|e| match e {
+            TableError::LoadError(message) => ToolError::Failed(format!(
+                "Halo could not run the report '{name}' (id {id}): {message}"
+            )),
+            TableError::Missing => ToolError::Halo(HaloError::InvalidResponse(format!(
+                "report {id} came back without rows (no 'report' object)"
+            ))),
+        })?;
+        let total = table.rows.len();
+        let start = (skip as usize).min(total);
+        let end = start.saturating_add(max_rows as usize).min(total);
+        Ok(json!({
+            "report": {"id": id, "name": name},
+            "filters": Value::Object(filters),
+            "columns": table.columns,
+            "rows": table.rows[start..end].to_vec(),
+            "row_count": total,
+            "first_row": start + 1,
+            "returned": end - start,
+            "has_more": end < total,
+        }))
+    }
+
+    /// The report's id: from the file, else found by name in Halo's report list now (Halo may be
+    /// unreachable at start-up, and a renamed report should not stop the server).
+    async fn report_id(&self, ctx: &CallContext) -> Result<i64, ToolError> {
+        let name = match &self.spec.report {
+            ReportRef::Id(id) => return Ok(*id),
+            ReportRef::Name(name) => name,
+        };
+        let page = ctx
+            .halo
+            .list(
+                "Report",
+                "reports",
+                &[
+                    ("search", name.clone()),
+                    ("pageinate", "true".into()),
+                    ("page_size", "100".into()),
+                    ("page_no", "1".into()),
+                ],
+            )
+            .await?;
+        let reports: Vec<(i64, String)> = page
+            .items
+            .iter()
+            .filter_map(|r| {
+                let id = r.get("id").and_then(Value::as_i64)?;
+                let n = r.get("name").and_then(Value::as_str)?.to_string();
+                Some((id, n))
+            })
+            .collect();
+        let exact: Vec<&(i64, String)> = reports
+            .iter()
+            .filter(|(_, n)| n.trim().eq_ignore_ascii_case(name))
+            .collect();
+        match (exact.as_slice(), reports.as_slice()) {
+            ([(id, _)], _) => Ok(*id),
+            ([], [(id, _)]) => Ok(*id),
+            ([], []) => Err(ToolError::Failed(format!(
+                "Halo has no report named '{name}' (tool {}): check report_name in the tools file, \
+                 or that your Halo agent can see the report.",
+                self.spec.header.name
+            ))),
+            (many, _) => {
+                let listed = if many.is_empty() {
+                    reports.iter().collect()
+                } else {
+                    many.to_vec()
+                };
+                Err(ToolError::Failed(format!(
+                    "'{name}' matches more than one Halo report: {}. Use report_id in the tools \
+                     file.",
+                    listed
+                        .iter()
+                        .map(|(id, n)| format!("{n} (id {id})"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )))
+            }
+        }
+    }
+}
+
+impl ToolHandler for ReportHandler {
+    fn definition(&self) -> &ToolDefinition {
+        &self.definition
+    }
+
+    fn call<'a>(
+        &'a self,
+        ctx: &'a CallContext,
+        args: JsonObject,
+    ) -> BoxFuture<'a, Result<Value, ToolError>> {
+        Box::pin(self.run(ctx, args))
+    }
+}
+
+#[derive(Debug, PartialEq)]
+pub struct Table {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum TableError {
+    LoadError(String),
+    Missing,
+}
+
+/// Reads a report profile into a table. Rows are `{column: value}` objects at `report.rows`
+/// (saved reports) or at `rows` (ad-hoc SQL runs); columns follow the profile's `columns`
+/// order, then any others in the order the rows show them.
+pub fn table(profile: &Value) -> Result<Table, TableError> {
+    let content = profile.get("report");
+    if let Some(error) = content
+        .and_then(|r| r.get("load_error"))
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
+        return Err(TableError::LoadError(error.to_string()));
+    }
+    let rows = content
+        .and_then(|r| r.get("rows"))
+        .or_else(|| profile.get("rows"))
+        .and_then(Value::as_array)
+        .ok_or(TableError::Missing)?;
+    let mut columns: Vec<String> = ["columns", "available_columns"]
+        .iter()
+        .find_map(|k| {
+            profile
+                .get(*k)
+                .and_then(Value::as_array)
+                .filter(|a| !a.is_empty())
+        })
+        .map(|cols| {
+            cols.iter()
+                .filter_map(|c| {
+                    c.as_str()
+                        .or_else(|| c.get("name").and_then(Value::as_str))
+                        .map(str::to_string)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    // Keep only declared columns that rows actually carry, when rows exist.
+    if let Some(Value::Object(first)) = rows.first() {
+        columns.retain(|c| first.contains_key(c));
+    }
+    for row in rows {
+        if let Value::Object(map) = row {
+            for key in map.keys() {
+                if !columns.contains(key) {
+                    columns.push(key.clone());
+                }
+            }
+        }
+    }
+    let rows = rows
+        .iter()
+        .map(|row| {
+            columns
+                .iter()
+                .map(|c| match row.get(c) {
+                    Some(Value::String(s)) => Value::String(truncate(s, CELL_LIMIT)),
+                    Some(v) => v.clone(),
+                    None => Value::Null,
+                })
+                .collect()
+        })
+        .collect();
+    Ok(Table { columns, rows })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_become_a_table_in_column_order() {
+        let profile = json!({
+            "columns": [{"name": "Service"}, {"name": "Status"}, {"name": "Unused"}],
+            "report": {"loaded": true, "load_error": "", "rows": [
+                {"Status": "Has", "Service": "Backup", "Extra": 1},
+                {"Service": "VoIP", "Status": "Does NOT have"},
+            ]}
+        });
+        let t = table(&profile).unwrap();
+        assert_eq!(t.columns, vec!["Service", "Status", "Extra"]);
+        assert_eq!(t.rows[0], vec![json!("Backup"), json!("Has"), json!(1)]);
+        assert_eq!(
+            t.rows[1],
+            vec![json!("VoIP"), json!("Does NOT have"), Value::Null]
+        );
+    }
+
+    #[test]
+    fn load_errors_and_adhoc_shapes() {
+        let failed = json!({"report": {"loaded": false, "load_error": "Invalid column name 'x'.", "rows": []}});
+        assert_eq!(
+            table(&failed),
+            Err(TableError::LoadError("Invalid column name 'x'.".into()))
+        );
+        let adhoc = json!({"rows": [{"a": 1}]});
+        assert_eq!(table(&adhoc).unwrap().columns, vec!["a"]);
+        assert_eq!(table(&json!({"name": "x"})), Err(TableError::Missing));
+        let empty = json!({"columns": [{"name": "A"}], "report": {"rows": []}});
+        assert_eq!(table(&empty).unwrap().columns, vec!["A"]);
+    }
+}
