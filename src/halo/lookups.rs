@@ -91,7 +91,9 @@ pub struct Named {
 }
 
 impl Named {
-    fn from_record(kind: LookupKind, raw: Value) -> Option<Named> {
+    /// Reduces a Halo record of `kind` to what resolution needs (`None` when it has no id), for
+    /// callers that fetch a filtered list themselves (e.g. outcomes valid for one ticket type).
+    pub fn from_record(kind: LookupKind, raw: Value) -> Option<Named> {
         // Halo keys priorities by a GUID `id`; tickets store the integer `priorityid`.
         let id = match kind {
             LookupKind::Priority => raw.get("priorityid").and_then(as_i64),

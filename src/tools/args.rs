@@ -1,6 +1,7 @@
 //! Argument pieces shared by several tools: paging, positive ids, and turning names into Halo
 //! ids through the lookup cache.
 
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -72,7 +73,9 @@ pub fn positive_id(name: &str, value: i64) -> Result<i64, ToolError> {
 pub fn required_text(name: &str, value: &str) -> Result<String, ToolError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(ToolError::InvalidArguments(format!("{name} must not be blank")));
+        return Err(ToolError::InvalidArguments(format!(
+            "{name} must not be blank"
+        )));
     }
     Ok(trimmed.to_string())
 }
@@ -99,9 +102,14 @@ pub async fn resolve_agent(ctx: &CallContext, value: &str) -> Result<(i64, Strin
     let trimmed = value.trim();
     if trimmed.eq_ignore_ascii_case("me") {
         let me = me(ctx).await?;
-        let id = me.get("id").and_then(serde_json::Value::as_i64).ok_or_else(|| {
-            ToolError::Failed("Halo did not say which agent you are (Agent/me has no id)".into())
-        })?;
+        let id = me
+            .get("id")
+            .and_then(serde_json::Value::as_i64)
+            .ok_or_else(|| {
+                ToolError::Failed(
+                    "Halo did not say which agent you are (Agent/me has no id)".into(),
+                )
+            })?;
         let name = me
             .get("name")
             .and_then(serde_json::Value::as_str)
@@ -109,8 +117,96 @@ pub async fn resolve_agent(ctx: &CallContext, value: &str) -> Result<(i64, Strin
             .to_string();
         return Ok((id, name));
     }
-    let agent = ctx.lookups.resolve(&ctx.halo, LookupKind::Agent, trimmed).await?;
+    let agent = ctx
+        .lookups
+        .resolve(&ctx.halo, LookupKind::Agent, trimmed)
+        .await?;
     Ok((agent.id, agent.name))
+}
+
+/// An optional text argument, trimmed; blank counts as absent.
+pub fn optional_text(value: Option<&str>) -> Option<String> {
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+/// The longest time one entry may record; more than a day is almost certainly a unit mistake
+/// (minutes given as hours).
+pub const MAX_HOURS: f64 = 24.0;
+
+/// Time worked, given as hours or as minutes (not both), as Halo's decimal hours.
+pub fn duration_hours(
+    hours: Option<f64>,
+    minutes: Option<u32>,
+    required: bool,
+) -> Result<Option<f64>, ToolError> {
+    let value = match (hours, minutes) {
+        (Some(_), Some(_)) => {
+            return Err(ToolError::InvalidArguments(
+                "give the time as hours or as minutes, not both".into(),
+            ));
+        }
+        (Some(h), None) => h,
+        (None, Some(m)) => f64::from(m) / 60.0,
+        (None, None) if required => {
+            return Err(ToolError::InvalidArguments(
+                "give the time worked as hours (e.g. 1.5) or minutes (e.g. 90)".into(),
+            ));
+        }
+        (None, None) => return Ok(None),
+    };
+    if !value.is_finite() || value <= 0.0 || value > MAX_HOURS {
+        return Err(ToolError::InvalidArguments(format!(
+            "the time must be more than 0 and at most {MAX_HOURS} hours (got {value} hours)"
+        )));
+    }
+    // Halo stores time to the minute; rounding keeps 0.1 + 0.2-style noise out of the record.
+    Ok(Some((value * 60.0).round() / 60.0))
+}
+
+/// Parses a date or date-time leniently: RFC 3339, `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]`
+/// (also with `T`), `DD/MM/YYYY`, `today`, `yesterday`. Times without a zone are taken as UTC,
+/// and a bare date means 09:00 UTC that day (a working-day start rather than midnight).
+pub fn parse_when(name: &str, value: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, ToolError> {
+    let v = value.trim();
+    let at_nine = |d: NaiveDate| d.and_hms_opt(9, 0, 0).map(|t| t.and_utc());
+    let parsed = match v.to_ascii_lowercase().as_str() {
+        "now" => Some(now),
+        "today" => at_nine(now.date_naive()),
+        "yesterday" => now.date_naive().pred_opt().and_then(at_nine),
+        _ => DateTime::parse_from_rfc3339(v)
+            .map(|d| d.with_timezone(&Utc))
+            .ok()
+            .or_else(|| {
+                [
+                    "%Y-%m-%dT%H:%M:%S",
+                    "%Y-%m-%d %H:%M:%S",
+                    "%Y-%m-%dT%H:%M",
+                    "%Y-%m-%d %H:%M",
+                ]
+                .iter()
+                .find_map(|f| NaiveDateTime::parse_from_str(v.trim_end_matches('Z'), f).ok())
+                .map(|d| d.and_utc())
+            })
+            .or_else(|| {
+                ["%Y-%m-%d", "%d/%m/%Y", "%Y/%m/%d"]
+                    .iter()
+                    .find_map(|f| NaiveDate::parse_from_str(v, f).ok())
+                    .and_then(at_nine)
+            }),
+    };
+    parsed.ok_or_else(|| {
+        ToolError::InvalidArguments(format!(
+            "{name} '{v}' is not a date; use e.g. 2026-11-24 or 2026-11-24 14:30 (UTC)"
+        ))
+    })
+}
+
+/// Halo's date format for request bodies (ISO 8601, UTC).
+pub fn halo_date(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// Sort orders for ticket lists.
@@ -156,5 +252,44 @@ mod tests {
         assert_eq!(positive_id("ticket_id", 5).unwrap(), 5);
         assert!(required_text("summary", "  ").is_err());
         assert_eq!(required_text("summary", " a ").unwrap(), "a");
+    }
+
+    #[test]
+    fn durations_are_hours_or_minutes_within_a_day() {
+        assert_eq!(duration_hours(Some(1.5), None, true).unwrap(), Some(1.5));
+        assert_eq!(duration_hours(None, Some(90), true).unwrap(), Some(1.5));
+        assert_eq!(duration_hours(None, None, false).unwrap(), None);
+        assert!(duration_hours(None, None, true).is_err());
+        assert!(duration_hours(Some(1.0), Some(60), true).is_err());
+        assert!(duration_hours(Some(0.0), None, true).is_err());
+        assert!(duration_hours(Some(-1.0), None, true).is_err());
+        assert!(duration_hours(Some(24.5), None, true).is_err());
+        assert!(duration_hours(None, Some(0), true).is_err());
+        assert!(duration_hours(Some(f64::NAN), None, true).is_err());
+        assert_eq!(duration_hours(Some(24.0), None, true).unwrap(), Some(24.0));
+    }
+
+    #[test]
+    fn dates_parse_leniently() {
+        let now = DateTime::parse_from_rfc3339("2026-11-24T15:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let iso = |s: &str| halo_date(parse_when("date", s, now).unwrap());
+        assert_eq!(iso("2026-11-20"), "2026-11-20T09:00:00Z");
+        assert_eq!(iso("2026-11-20 14:30"), "2026-11-20T14:30:00Z");
+        assert_eq!(iso("2026-11-20T14:30:05Z"), "2026-11-20T14:30:05Z");
+        assert_eq!(iso("2026-11-20T14:30:00+01:00"), "2026-11-20T13:30:00Z");
+        assert_eq!(iso("20/11/2026"), "2026-11-20T09:00:00Z");
+        assert_eq!(iso("yesterday"), "2026-11-23T09:00:00Z");
+        assert_eq!(iso("Today"), "2026-11-24T09:00:00Z");
+        let err = parse_when("date", "next tuesday", now).unwrap_err();
+        assert!(err.to_string().contains("'next tuesday' is not a date"));
+    }
+
+    #[test]
+    fn optional_text_treats_blank_as_absent() {
+        assert_eq!(optional_text(Some("  ")), None);
+        assert_eq!(optional_text(Some(" x ")), Some("x".into()));
+        assert_eq!(optional_text(None), None);
     }
 }

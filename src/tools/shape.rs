@@ -70,7 +70,11 @@ pub async fn ticket(ctx: &CallContext, raw: &Value, detailed: bool) -> Value {
     put(&mut t, "id", int(raw, "id"));
     put(&mut t, "summary", text(raw, "summary"));
     put(&mut t, "status_id", status_id);
-    put(&mut t, "status_name", name(ctx, raw, "status_name", status_id, LookupKind::Status).await);
+    put(
+        &mut t,
+        "status_name",
+        name(ctx, raw, "status_name", status_id, LookupKind::Status).await,
+    );
     put(&mut t, "tickettype_id", type_id);
     put(
         &mut t,
@@ -91,10 +95,14 @@ pub async fn ticket(ctx: &CallContext, raw: &Value, detailed: bool) -> Value {
     put(&mut t, "user_name", text(raw, "user_name"));
     put(&mut t, "user_email", text(raw, "user_email"));
     put(&mut t, "agent_id", agent_id);
-    put(&mut t, "agent_name", match agent_id {
-        Some(id) => name(ctx, raw, "agent_name", Some(id), LookupKind::Agent).await,
-        None => Some("Unassigned".to_string()),
-    });
+    put(
+        &mut t,
+        "agent_name",
+        match agent_id {
+            Some(id) => name(ctx, raw, "agent_name", Some(id), LookupKind::Agent).await,
+            None => Some("Unassigned".to_string()),
+        },
+    );
     put(&mut t, "team", text(raw, "team"));
     put(&mut t, "date_opened", text(raw, "dateoccurred"));
     put(&mut t, "last_action_date", text(raw, "lastactiondate"));
@@ -103,18 +111,40 @@ pub async fn ticket(ctx: &CallContext, raw: &Value, detailed: bool) -> Value {
     put(&mut t, "sla_response_state", text(raw, "slaresponsestate"));
     if detailed {
         put(&mut t, "date_closed", text(raw, "dateclosed"));
-        put(&mut t, "details", body(raw, &["details_html", "details"], BODY_LIMIT));
+        put(
+            &mut t,
+            "details",
+            body(raw, &["details_html", "details"], BODY_LIMIT),
+        );
         put(&mut t, "category", text(raw, "category_1"));
-        put(&mut t, "impact", raw.get("impact").cloned().filter(|v| !v.is_null()));
-        put(&mut t, "urgency", raw.get("urgency").cloned().filter(|v| !v.is_null()));
-        put(&mut t, "on_hold", raw.get("onhold").cloned().filter(|v| !v.is_null()));
+        put(
+            &mut t,
+            "impact",
+            raw.get("impact").cloned().filter(|v| !v.is_null()),
+        );
+        put(
+            &mut t,
+            "urgency",
+            raw.get("urgency").cloned().filter(|v| !v.is_null()),
+        );
+        put(
+            &mut t,
+            "on_hold",
+            raw.get("onhold").cloned().filter(|v| !v.is_null()),
+        );
+        // Pending AI suggestions, so the model can offer apply_ai_suggestion with their ids.
+        let pending = ai_suggestions(raw, false);
+        if !pending.is_empty() {
+            t.insert("ai_suggestions".into(), Value::Array(pending));
+        }
         if let Some(Value::Array(fields)) = raw.get("customfields") {
             let custom: Vec<Value> = fields
                 .iter()
                 .filter_map(|f| {
                     let label = text(f, "label").or_else(|| text(f, "name"))?;
                     let value = f.get("display").or_else(|| f.get("value"))?.clone();
-                    (!value.is_null() && value != json!("")).then(|| json!({"name": label, "value": value}))
+                    (!value.is_null() && value != json!(""))
+                        .then(|| json!({"name": label, "value": value}))
                 })
                 .collect();
             if !custom.is_empty() {
@@ -122,7 +152,11 @@ pub async fn ticket(ctx: &CallContext, raw: &Value, detailed: bool) -> Value {
             }
         }
     } else {
-        put(&mut t, "details_excerpt", body(raw, &["details", "details_html"], EXCERPT_LIMIT));
+        put(
+            &mut t,
+            "details_excerpt",
+            body(raw, &["details", "details_html"], EXCERPT_LIMIT),
+        );
     }
     Value::Object(t)
 }
@@ -134,11 +168,105 @@ pub fn action(raw: &Value) -> Value {
     put(&mut a, "ticket_id", int(raw, "ticket_id"));
     put(&mut a, "outcome", text(raw, "outcome"));
     put(&mut a, "who", text(raw, "who"));
-    put(&mut a, "date", text(raw, "datetime").or_else(|| text(raw, "actiondatecreated")));
-    put(&mut a, "note", body(raw, &["note_html", "note"], NOTE_LIMIT));
-    put(&mut a, "private", raw.get("hiddenfromuser").cloned().filter(|v| !v.is_null()));
-    put(&mut a, "time_taken_hours", raw.get("timetaken").cloned().filter(|v| !v.is_null() && v != &json!(0) && v != &json!(0.0)));
-    put(&mut a, "new_status", int(raw, "new_status").filter(|v| *v > 0));
-    put(&mut a, "new_agent", int(raw, "new_agent").filter(|v| *v > 0));
+    put(
+        &mut a,
+        "date",
+        text(raw, "datetime").or_else(|| text(raw, "actiondatecreated")),
+    );
+    put(
+        &mut a,
+        "note",
+        body(raw, &["note_html", "note"], NOTE_LIMIT),
+    );
+    put(
+        &mut a,
+        "private",
+        raw.get("hiddenfromuser").cloned().filter(|v| !v.is_null()),
+    );
+    put(
+        &mut a,
+        "time_taken_hours",
+        raw.get("timetaken")
+            .cloned()
+            .filter(|v| !v.is_null() && v != &json!(0) && v != &json!(0.0)),
+    );
+    put(
+        &mut a,
+        "new_status",
+        int(raw, "new_status").filter(|v| *v > 0),
+    );
+    put(
+        &mut a,
+        "new_agent",
+        int(raw, "new_agent").filter(|v| *v > 0),
+    );
     Value::Object(a)
+}
+
+/// A ticket's AI suggestions (`AiSuggestionFault`): only pending ones unless `include_applied`.
+pub fn ai_suggestions(raw: &Value, include_applied: bool) -> Vec<Value> {
+    let Some(Value::Array(list)) = raw.get("ai_suggestions") else {
+        return Vec::new();
+    };
+    list.iter()
+        .filter(|s| include_applied || s.get("applied").and_then(Value::as_bool) != Some(true))
+        .map(|s| {
+            let mut m = Map::new();
+            put(&mut m, "id", int(s, "id"));
+            put(&mut m, "summary", text(s, "summary"));
+            put(
+                &mut m,
+                "new_value",
+                text(s, "new_value").or_else(|| int(s, "new_value").map(|v| v.to_string())),
+            );
+            put(
+                &mut m,
+                "applied",
+                s.get("applied").and_then(Value::as_bool).unwrap_or(false),
+            );
+            put(&mut m, "applied_date", text(s, "applied_date"));
+            Value::Object(m)
+        })
+        .collect()
+}
+
+/// Text for an HTML field (ticket details, action notes): HTML passes through, plain text is
+/// escaped and keeps its line breaks.
+pub fn html_body(input: &str) -> String {
+    if input.contains('<') && input.contains('>') {
+        return input.to_string();
+    }
+    input
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace("\r\n", "\n")
+        .replace('\n', "<br>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_becomes_html_and_html_passes_through() {
+        assert_eq!(html_body("a & b\nnext"), "a &amp; b<br>next");
+        assert_eq!(
+            html_body("<p>Printer <b>jammed</b></p>"),
+            "<p>Printer <b>jammed</b></p>"
+        );
+    }
+
+    #[test]
+    fn pending_ai_suggestions_are_listed() {
+        let raw = json!({"ai_suggestions": [
+            {"id": 1, "summary": "Lower priority", "new_value": "4", "applied": false},
+            {"id": 2, "summary": "Assign", "new_value": "2", "applied": true},
+        ]});
+        let pending = ai_suggestions(&raw, false);
+        assert_eq!(pending.len(), 1);
+        assert_eq!(pending[0]["id"], 1);
+        assert_eq!(ai_suggestions(&raw, true).len(), 2);
+        assert!(ai_suggestions(&json!({}), true).is_empty());
+    }
 }

@@ -83,7 +83,12 @@ impl TypedTool for SearchTickets {
         Box::pin(async move {
             let paging = Paging::new(args.page, args.page_size)?;
             let mut query = paging.query();
-            if let Some(text) = args.query.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            if let Some(text) = args
+                .query
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+            {
                 query.push(("search", text.to_string()));
             }
             if let Some(id) = resolve_opt(ctx, LookupKind::Status, args.status.as_deref()).await? {
@@ -92,7 +97,9 @@ impl TypedTool for SearchTickets {
             if let Some(id) =
                 resolve_opt(ctx, LookupKind::TicketType, args.ticket_type.as_deref()).await?
             {
-                query.push(("tickettype_id", id.to_string()));
+                // The /Tickets list filters ticket types by `requesttype_id`; Halo's OpenAPI
+                // document has no `tickettype_id` parameter there, so it would be ignored.
+                query.push(("requesttype_id", id.to_string()));
             }
             if let Some(agent) = args.agent.as_deref().filter(|a| !a.trim().is_empty()) {
                 let (id, _) = resolve_agent(ctx, agent).await?;
@@ -136,6 +143,23 @@ pub async fn list_tickets(
     Ok(out)
 }
 
+/// One ticket with its details (`GET /Tickets/{id}?includedetails=true`); a missing ticket is
+/// the plain "Ticket N was not found in Halo." every ticket tool reports.
+pub async fn fetch_ticket(ctx: &CallContext, id: i64) -> Result<Value, ToolError> {
+    ctx.halo
+        .get(
+            &format!("Tickets/{id}"),
+            &[("includedetails", "true".into())],
+        )
+        .await
+        .map_err(|e| match e {
+            crate::halo::HaloError::NotFound(_) => {
+                ToolError::Failed(format!("Ticket {id} was not found in Halo."))
+            }
+            other => other.into(),
+        })
+}
+
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetTicketArgs {
@@ -162,16 +186,7 @@ impl TypedTool for GetTicket {
                     "recent_actions must be between 0 and 50".into(),
                 ));
             }
-            let raw = ctx
-                .halo
-                .get(&format!("Tickets/{id}"), &[("includedetails", "true".into())])
-                .await
-                .map_err(|e| match e {
-                    crate::halo::HaloError::NotFound(_) => {
-                        ToolError::Failed(format!("Ticket {id} was not found in Halo."))
-                    }
-                    other => other.into(),
-                })?;
+            let raw = fetch_ticket(ctx, id).await?;
             let mut ticket = shape::ticket(ctx, &raw, true).await;
             if limit > 0 {
                 let actions = ctx

@@ -1,0 +1,430 @@
+//! Ticket writes: Create new Ticket and Assign to me. [`create_ticket`] with [`NewTicket`] is the
+//! reusable core that admin-defined "create ticket" tools (fixed ticket type, template and
+//! defaults) build on.
+
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::args::{me, optional_text, positive_id, required_text, resolve_agent, resolve_opt};
+use super::services::resolve_service;
+use super::shape::{self, int, put, text};
+use super::tickets::fetch_ticket;
+use crate::halo::lookups::{LookupKind, Named};
+use crate::mcp::registry::{TypedTool, typed};
+use crate::mcp::{CallContext, Effect, ToolError, ToolHandler};
+
+pub fn tools() -> Vec<Arc<dyn ToolHandler>> {
+    vec![typed(
+        CreateTicket,
+        "create_ticket",
+        "Create new Ticket",
+        "Create a new Halo ticket of any type you may create (e.g. Incident, Service Request). \
+         Give a summary and ticket type; the customer, site, end user (name or e-mail), agent, \
+         team, priority, status, category and service are optional and accepted by name or id. \
+         When only the end user is given, the ticket goes to that user's customer and site. \
+         Returns the created ticket's number and what was recorded. Each call creates a ticket.",
+        Effect::Add,
+    )]
+}
+
+/// The Assign to me tool; registered separately so the system tools keep Halo's order.
+pub fn assign_tool() -> Arc<dyn ToolHandler> {
+    typed(
+        AssignTicketToMe,
+        "assign_ticket_to_me",
+        "Assign to me",
+        "Assign a Halo ticket to you (the signed-in agent), optionally moving it to one of your \
+         teams. Says who it was assigned to before. Assigning a ticket you already own changes \
+         nothing.",
+        Effect::UpdateIdempotent,
+    )
+}
+
+/// A ticket to create. Every reference is a name or an id as a person would give it (e.g.
+/// `ticket_type: "Incident"` or `"1"`), resolved through the lookup cache; unset fields are left
+/// to Halo's defaults (and the ticket type's). Bound create-ticket tools fill the fixed parts
+/// (`ticket_type`, `template_id`, defaults) from their configuration and the rest from the
+/// caller's arguments.
+#[derive(Debug, Clone, Default)]
+pub struct NewTicket {
+    /// Required, one line.
+    pub summary: String,
+    /// Plain text (line breaks kept) or HTML.
+    pub details: Option<String>,
+    /// Required: ticket type name or id.
+    pub ticket_type: String,
+    /// Customer (client) name or id.
+    pub customer: Option<String>,
+    /// Site name or id, within the customer.
+    pub site: Option<String>,
+    /// End user name, e-mail or id, within the customer; without a customer, the user's own
+    /// customer and site are used.
+    pub end_user: Option<String>,
+    /// "me", an agent's name, e-mail or id.
+    pub agent: Option<String>,
+    /// Team name or id.
+    pub team: Option<String>,
+    /// Priority name or its integer id (`priorityid`).
+    pub priority: Option<String>,
+    /// Status name or id.
+    pub status: Option<String>,
+    /// Category text as Halo shows it (`category_1`).
+    pub category: Option<String>,
+    /// Service name or id from the service catalogue (sets `service_id`).
+    pub service: Option<String>,
+    /// A Halo ticket template id (for bound tools).
+    pub template_id: Option<i64>,
+    /// Custom field values as (field id, value).
+    pub custom_fields: Vec<(i64, Value)>,
+}
+
+/// A record's id and name, as resolved, for filling names Halo's answer may leave out.
+type Ref = Option<(i64, String)>;
+
+fn named_ref(n: &Named) -> (i64, String) {
+    (n.id, n.name.clone())
+}
+
+/// Customer, site and end user, consistent with each other.
+struct Placement {
+    client: Ref,
+    site: Ref,
+    user: Ref,
+}
+
+async fn place(ctx: &CallContext, t: &NewTicket) -> Result<Placement, ToolError> {
+    let mut client: Ref = match optional_text(t.customer.as_deref()) {
+        Some(c) => Some(named_ref(
+            &ctx.lookups
+                .resolve(&ctx.halo, LookupKind::Client, &c)
+                .await?,
+        )),
+        None => None,
+    };
+    let mut site: Ref = None;
+    let mut user: Ref = None;
+    if let Some(u) = optional_text(t.end_user.as_deref()) {
+        let found = ctx
+            .lookups
+            .resolve_within(
+                &ctx.halo,
+                LookupKind::User,
+                &u,
+                client.as_ref().map(|c| c.0),
+            )
+            .await?;
+        let user_client = int(&found.raw, "client_id").filter(|id| *id > 0);
+        match (&client, user_client) {
+            (Some((cid, cname)), Some(uc)) if *cid != uc => {
+                return Err(ToolError::InvalidArguments(format!(
+                    "end user {} belongs to {}, not to {cname}",
+                    found.name,
+                    text(&found.raw, "client_name").unwrap_or_else(|| format!("customer {uc}")),
+                )));
+            }
+            (None, Some(uc)) => {
+                client = Some((uc, text(&found.raw, "client_name").unwrap_or_default()));
+                if let Some(sid) = int(&found.raw, "site_id").filter(|id| *id > 0) {
+                    site = Some((sid, text(&found.raw, "site_name").unwrap_or_default()));
+                }
+            }
+            _ => {}
+        }
+        user = Some(named_ref(&found));
+    }
+    if let Some(s) = optional_text(t.site.as_deref()) {
+        let found = ctx
+            .lookups
+            .resolve_within(
+                &ctx.halo,
+                LookupKind::Site,
+                &s,
+                client.as_ref().map(|c| c.0),
+            )
+            .await?;
+        let site_client = int(&found.raw, "client_id").filter(|id| *id > 0);
+        match (&client, site_client) {
+            (Some((cid, cname)), Some(sc)) if *cid != sc => {
+                return Err(ToolError::InvalidArguments(format!(
+                    "site {} belongs to {}, not to {cname}",
+                    found.name,
+                    text(&found.raw, "client_name").unwrap_or_else(|| format!("customer {sc}")),
+                )));
+            }
+            (None, Some(sc)) => {
+                client = Some((sc, text(&found.raw, "client_name").unwrap_or_default()));
+            }
+            _ => {}
+        }
+        site = Some(named_ref(&found));
+    }
+    Ok(Placement { client, site, user })
+}
+
+/// Creates one ticket (`POST /Tickets` with a one-item array, sent once, never retried) and
+/// returns it as a compact record with resolved names and a `message` saying what was created.
+pub async fn create_ticket(ctx: &CallContext, t: NewTicket) -> Result<Value, ToolError> {
+    let summary = required_text("summary", &t.summary)?;
+    if summary.chars().count() > 250 {
+        return Err(ToolError::InvalidArguments(
+            "summary must be at most 250 characters; put the rest in details".into(),
+        ));
+    }
+    let ticket_type = required_text("ticket_type", &t.ticket_type)?;
+    let ticket_type = ctx
+        .lookups
+        .resolve(&ctx.halo, LookupKind::TicketType, &ticket_type)
+        .await?;
+    let placement = place(ctx, &t).await?;
+    let agent = match optional_text(t.agent.as_deref()) {
+        Some(a) => Some(resolve_agent(ctx, &a).await?),
+        None => None,
+    };
+    let team = match optional_text(t.team.as_deref()) {
+        Some(team) => Some(
+            ctx.lookups
+                .resolve(&ctx.halo, LookupKind::Team, &team)
+                .await?,
+        ),
+        None => None,
+    };
+    let priority = resolve_opt(ctx, LookupKind::Priority, t.priority.as_deref()).await?;
+    let status = resolve_opt(ctx, LookupKind::Status, t.status.as_deref()).await?;
+    let service = match optional_text(t.service.as_deref()) {
+        Some(s) => Some(resolve_service(ctx, &s).await?),
+        None => None,
+    };
+
+    let mut body = Map::new();
+    body.insert("summary".into(), json!(summary));
+    body.insert("tickettype_id".into(), json!(ticket_type.id));
+    if let Some(details) = optional_text(t.details.as_deref()) {
+        body.insert("details_html".into(), json!(shape::html_body(&details)));
+    }
+    put(
+        &mut body,
+        "client_id",
+        placement.client.as_ref().map(|c| c.0),
+    );
+    put(&mut body, "site_id", placement.site.as_ref().map(|s| s.0));
+    put(&mut body, "user_id", placement.user.as_ref().map(|u| u.0));
+    put(&mut body, "agent_id", agent.as_ref().map(|a| a.0));
+    // Halo's ticket record takes the team by name.
+    put(&mut body, "team", team.as_ref().map(|t| t.name.clone()));
+    put(&mut body, "priority_id", priority);
+    put(&mut body, "status_id", status);
+    put(
+        &mut body,
+        "category_1",
+        optional_text(t.category.as_deref()),
+    );
+    put(&mut body, "service_id", service.as_ref().map(|s| s.id));
+    put(&mut body, "template_id", t.template_id);
+    if !t.custom_fields.is_empty() {
+        let fields: Vec<Value> = t
+            .custom_fields
+            .iter()
+            .map(|(id, value)| json!({"id": id, "value": value}))
+            .collect();
+        body.insert("customfields".into(), Value::Array(fields));
+    }
+
+    let saved = ctx.halo.post_one("Tickets", Value::Object(body)).await?;
+    let mut out = shape::ticket(ctx, &saved, false).await;
+    // Halo's answer may leave out names it did not denormalise; fill them from what was resolved.
+    if let Value::Object(m) = &mut out {
+        let mut fill = |key: &str, value: Option<String>| {
+            if !m.contains_key(key)
+                && let Some(v) = value.filter(|v| !v.is_empty())
+            {
+                m.insert(key.into(), json!(v));
+            }
+        };
+        fill("tickettype_name", Some(ticket_type.name.clone()));
+        fill("client_name", placement.client.map(|c| c.1));
+        fill("site_name", placement.site.map(|s| s.1));
+        fill("user_name", placement.user.map(|u| u.1));
+        if let Some(s) = &service {
+            m.insert("service_id".into(), json!(s.id));
+            m.insert("service_name".into(), json!(s.name));
+        }
+        m.remove("details_excerpt");
+        let id = m.get("id").cloned().unwrap_or(Value::Null);
+        m.insert(
+            "message".into(),
+            json!(format!("Created {} ticket {id}.", ticket_type.name)),
+        );
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateArgs {
+    /// One-line summary (title) of the ticket, at most 250 characters.
+    pub summary: String,
+    /// The ticket type, by name or id, e.g. "Incident" or "Service Request".
+    pub ticket_type: String,
+    /// Full description: plain text (line breaks are kept) or HTML.
+    pub details: Option<String>,
+    /// Customer (client) name or id, e.g. "Acorn Construction".
+    pub customer: Option<String>,
+    /// Site name or id within the customer.
+    pub site: Option<String>,
+    /// End user (who reported it): name, e-mail address or id. Without a customer, the user's
+    /// own customer and site are used.
+    pub end_user: Option<String>,
+    /// Agent to assign: "me", a name, an e-mail address or an id. Default: unassigned.
+    pub agent: Option<String>,
+    /// Team name or id, e.g. "Service Desk".
+    pub team: Option<String>,
+    /// Priority name or number, e.g. "P2 - High" or "2". Default: the ticket type's.
+    pub priority: Option<String>,
+    /// Initial status name or id. Default: Halo's starting status (usually New).
+    pub status: Option<String>,
+    /// Category as shown in Halo.
+    pub category: Option<String>,
+    /// Service from the service catalogue the ticket is about, by name or id.
+    pub service: Option<String>,
+}
+
+struct CreateTicket;
+
+impl TypedTool for CreateTicket {
+    type Args = CreateArgs;
+    fn run<'a>(
+        &'a self,
+        ctx: &'a CallContext,
+        args: CreateArgs,
+    ) -> BoxFuture<'a, Result<Value, ToolError>> {
+        Box::pin(async move {
+            create_ticket(
+                ctx,
+                NewTicket {
+                    summary: args.summary,
+                    details: args.details,
+                    ticket_type: args.ticket_type,
+                    customer: args.customer,
+                    site: args.site,
+                    end_user: args.end_user,
+                    agent: args.agent,
+                    team: args.team,
+                    priority: args.priority,
+                    status: args.status,
+                    category: args.category,
+                    service: args.service,
+                    template_id: None,
+                    custom_fields: Vec::new(),
+                },
+            )
+            .await
+        })
+    }
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignArgs {
+    /// The ticket number (id).
+    pub ticket_id: i64,
+    /// Also move the ticket to this team (name or id). Default: the team is left as it is.
+    pub team: Option<String>,
+}
+
+struct AssignTicketToMe;
+
+impl TypedTool for AssignTicketToMe {
+    type Args = AssignArgs;
+    fn run<'a>(
+        &'a self,
+        ctx: &'a CallContext,
+        args: AssignArgs,
+    ) -> BoxFuture<'a, Result<Value, ToolError>> {
+        Box::pin(async move {
+            let id = positive_id("ticket_id", args.ticket_id)?;
+            let team = match optional_text(args.team.as_deref()) {
+                Some(t) => Some(ctx.lookups.resolve(&ctx.halo, LookupKind::Team, &t).await?),
+                None => None,
+            };
+            let before = shape::ticket(ctx, &fetch_ticket(ctx, id).await?, false).await;
+            let me = me(ctx).await?;
+            let my_id = int(&me, "id").ok_or_else(|| {
+                ToolError::Failed(
+                    "Halo did not say which agent you are (Agent/me has no id)".into(),
+                )
+            })?;
+            let my_name = text(&me, "name").unwrap_or_default();
+            let before_agent = int(&before, "agent_id");
+            let before_team = text(&before, "team");
+            let team_unchanged = team.as_ref().is_none_or(|t| {
+                before_team
+                    .as_deref()
+                    .is_some_and(|b| b.eq_ignore_ascii_case(&t.name))
+            });
+            let mut out = Map::new();
+            put(&mut out, "ticket_id", id);
+            put(&mut out, "summary", text(&before, "summary"));
+            put(&mut out, "previous_agent_id", before_agent);
+            put(&mut out, "previous_agent_name", text(&before, "agent_name"));
+            put(&mut out, "previous_team", before_team.clone());
+            if before_agent == Some(my_id) && team_unchanged {
+                put(&mut out, "agent_id", my_id);
+                put(&mut out, "agent_name", my_name);
+                put(&mut out, "team", before_team);
+                put(&mut out, "status_name", text(&before, "status_name"));
+                out.insert("changed".into(), json!(false));
+                out.insert(
+                    "message".into(),
+                    json!(format!(
+                        "Ticket {id} was already assigned to you; nothing changed."
+                    )),
+                );
+                return Ok(Value::Object(out));
+            }
+            let mut body = Map::new();
+            body.insert("id".into(), json!(id));
+            body.insert("agent_id".into(), json!(my_id));
+            put(&mut body, "team", team.as_ref().map(|t| t.name.clone()));
+            let saved = ctx.halo.post_one("Tickets", Value::Object(body)).await?;
+            let after = shape::ticket(ctx, &saved, false).await;
+            put(
+                &mut out,
+                "agent_id",
+                int(&after, "agent_id").or(Some(my_id)),
+            );
+            put(
+                &mut out,
+                "agent_name",
+                text(&after, "agent_name").or(Some(my_name)),
+            );
+            put(&mut out, "team", text(&after, "team"));
+            put(&mut out, "status_name", text(&after, "status_name"));
+            out.insert("changed".into(), json!(true));
+            let from = text(&before, "agent_name").unwrap_or_else(|| "Unassigned".into());
+            out.insert(
+                "message".into(),
+                json!(format!("Ticket {id} is now assigned to you (was: {from}).")),
+            );
+            Ok(Value::Object(out))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_create_arguments_are_refused() {
+        let args = serde_json::from_value::<CreateArgs>(
+            json!({"summary": "x", "ticket_type": "Incident", "customr": "Acorn"}),
+        );
+        assert!(args.unwrap_err().to_string().contains("unknown field"));
+        let args = serde_json::from_value::<CreateArgs>(json!({"summary": "x"}));
+        assert!(args.unwrap_err().to_string().contains("ticket_type"));
+    }
+}
