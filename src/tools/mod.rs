@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod ai;
 pub mod args;
+pub mod custom;
 pub mod knowledge;
 pub mod people;
 pub mod services;
@@ -17,8 +18,12 @@ use crate::config::Config;
 use crate::mcp::ToolHandler;
 
 /// Every tool this deployment could offer, before the operator's selection is applied.
-pub fn all_tools(_config: &Config) -> Result<Vec<Arc<dyn ToolHandler>>, String> {
-    Ok(system_tools())
+/// A bad tools file is an error naming the file, the entry and the problem.
+pub fn all_tools(config: &Config) -> Result<Vec<Arc<dyn ToolHandler>>, String> {
+    let mut tools = system_tools();
+    let reserved: Vec<String> = tools.iter().map(|t| t.definition().name.clone()).collect();
+    tools.extend(custom::load(config, &reserved).map_err(|e| e.to_string())?);
+    Ok(tools)
 }
 
 /// Halo's system tools, in the order Halo lists them.
