@@ -8,8 +8,14 @@ use crate::startup::Application;
 pub fn server(app: &Application) -> String {
     let config = app.config();
     let mut out = String::new();
-    out.push_str(&format!("halo-mcp {} is running.\n\n", env!("CARGO_PKG_VERSION")));
-    out.push_str(&format!("  MCP endpoint (Streamable HTTP): {}\n", config.mcp_url()));
+    out.push_str(&format!(
+        "halo-mcp {} is running.\n\n",
+        env!("CARGO_PKG_VERSION")
+    ));
+    out.push_str(&format!(
+        "  MCP endpoint (Streamable HTTP): {}\n",
+        config.mcp_url()
+    ));
     out.push_str(&format!("  Sign-in mode: {}\n", config.auth.mode.as_str()));
     if config.auth.mode == AuthMode::None {
         out.push_str(

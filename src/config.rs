@@ -574,7 +574,10 @@ impl Config {
             Some(url) => url,
             None => match &website_hostname {
                 Some(host) => Url::parse(&format!("https://{host}")).map_err(|e| {
-                    config_error("WEBSITE_HOSTNAME", format!("'{host}' is not a host name: {e}"))
+                    config_error(
+                        "WEBSITE_HOSTNAME",
+                        format!("'{host}' is not a host name: {e}"),
+                    )
                 })?,
                 None => {
                     let host = match bind_ip {
@@ -900,8 +903,8 @@ mod tests {
             (&[("MCP_AUTH_MODE", "api-key")], "MCP_API_KEYS_SECRET_NAME"),
         ];
         for (pairs, expected) in cases {
-            let err = Config::load(&Env::from_pairs(pairs.iter().copied()))
-                .expect_err("should fail");
+            let err =
+                Config::load(&Env::from_pairs(pairs.iter().copied())).expect_err("should fail");
             assert_eq!(err.name, *expected, "for {pairs:?}: {err}");
             assert!(err.to_string().contains(expected));
         }

@@ -71,8 +71,11 @@ mod tests {
 
     #[test]
     fn unwraps_every_known_shape() {
-        let named = unwrap_list(json!({"record_count": 5, "tickets": [{"id": 1}]}), "tickets")
-            .unwrap();
+        let named = unwrap_list(
+            json!({"record_count": 5, "tickets": [{"id": 1}]}),
+            "tickets",
+        )
+        .unwrap();
         assert_eq!(named.items.len(), 1);
         assert_eq!(named.record_count, Some(5));
         let other = unwrap_list(json!({"results": [{"id": 1}, {"id": 2}]}), "agents").unwrap();

@@ -365,7 +365,12 @@ impl LookupCache {
     }
 
     /// The cached name for an id, when the list is cached and has it.
-    pub async fn name_of(&self, session: &HaloSession, kind: LookupKind, id: i64) -> Option<String> {
+    pub async fn name_of(
+        &self,
+        session: &HaloSession,
+        kind: LookupKind,
+        id: i64,
+    ) -> Option<String> {
         if id <= 0 || !kind.cached_whole() {
             return None;
         }
@@ -401,8 +406,18 @@ mod tests {
     #[test]
     fn resolves_by_id_exact_name_and_unique_part() {
         assert_eq!(pick(LookupKind::Status, "9", &statuses()).unwrap().id, 9);
-        assert_eq!(pick(LookupKind::Status, " closed ", &statuses()).unwrap().id, 9);
-        assert_eq!(pick(LookupKind::Status, "progress", &statuses()).unwrap().id, 2);
+        assert_eq!(
+            pick(LookupKind::Status, " closed ", &statuses())
+                .unwrap()
+                .id,
+            9
+        );
+        assert_eq!(
+            pick(LookupKind::Status, "progress", &statuses())
+                .unwrap()
+                .id,
+            2
+        );
     }
 
     #[test]
@@ -426,7 +441,9 @@ mod tests {
         ben.email = Some("Ben.Castle@contoso.com".into());
         let users = vec![ben, named(8, "Ben Carter")];
         assert_eq!(
-            pick(LookupKind::User, "ben.castle@CONTOSO.com", &users).unwrap().id,
+            pick(LookupKind::User, "ben.castle@CONTOSO.com", &users)
+                .unwrap()
+                .id,
             7
         );
         assert!(matches!(
@@ -443,8 +460,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.id, 2);
-        let o = Named::from_record(LookupKind::Outcome, json!({"id": 5, "outcome": "Private Note"}))
-            .unwrap();
+        let o = Named::from_record(
+            LookupKind::Outcome,
+            json!({"id": 5, "outcome": "Private Note"}),
+        )
+        .unwrap();
         assert_eq!(o.name, "Private Note");
     }
 }

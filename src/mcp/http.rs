@@ -64,7 +64,12 @@ pub fn routes(shared: Arc<Shared>, guards: Guards) -> Router {
 
 fn jsonrpc_error(status: StatusCode, code: i64, message: &str) -> Response {
     let body = json!({"jsonrpc": "2.0", "id": null, "error": {"code": code, "message": message}});
-    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 fn host_allowed(request: &Request, allowed: &[String]) -> Result<(), String> {
@@ -108,7 +113,11 @@ fn origin_allowed(request: &Request, guards: &Guards) -> Result<(), String> {
             .allowed_origins
             .iter()
             .any(|a| a.trim_end_matches('/').eq_ignore_ascii_case(origin));
-    if allowed { Ok(()) } else { Err(origin.to_string()) }
+    if allowed {
+        Ok(())
+    } else {
+        Err(origin.to_string())
+    }
 }
 
 /// What the request asks for, for the log line.
@@ -133,7 +142,11 @@ fn inspect(body: &[u8]) -> Result<Summary, Response> {
         } else {
             "the body must be a JSON-RPC message object"
         };
-        return Err(jsonrpc_error(StatusCode::BAD_REQUEST, -32600, &format!("Invalid Request: {what}")));
+        return Err(jsonrpc_error(
+            StatusCode::BAD_REQUEST,
+            -32600,
+            &format!("Invalid Request: {what}"),
+        ));
     };
     if map.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
         return Err(jsonrpc_error(
@@ -160,7 +173,10 @@ fn inspect(body: &[u8]) -> Result<Summary, Response> {
             "Invalid Request: \"id\" must be a string or a number",
         ));
     }
-    let method = method.and_then(Value::as_str).unwrap_or("response").to_string();
+    let method = method
+        .and_then(Value::as_str)
+        .unwrap_or("response")
+        .to_string();
     let tool = (method == "tools/call")
         .then(|| map.get("params")?.get("name")?.as_str().map(str::to_string))
         .flatten();
@@ -227,7 +243,13 @@ async fn handle(State(edge): State<Arc<Edge>>, request: Request) -> Response {
     let summary = match inspect(&bytes) {
         Ok(summary) => summary,
         Err(response) => {
-            log_request("invalid", None, StatusCode::BAD_REQUEST, "invalid_request", started);
+            log_request(
+                "invalid",
+                None,
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                started,
+            );
             return response;
         }
     };
@@ -236,9 +258,10 @@ async fn handle(State(edge): State<Arc<Edge>>, request: Request) -> Response {
         header::ACCEPT,
         HeaderValue::from_static("application/json, text/event-stream"),
     );
-    parts
-        .headers
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     let forwarded = http::Request::from_parts(parts, Full::new(bytes));
     let response = match edge.service.clone().oneshot(forwarded).await {
         Ok(response) => response,
@@ -251,7 +274,13 @@ async fn handle(State(edge): State<Arc<Edge>>, request: Request) -> Response {
         Err(never) => match never {},
     };
     let outcome = outcome_of(parts.status, &body);
-    log_request(&summary.method, summary.tool.as_deref(), parts.status, &outcome, started);
+    log_request(
+        &summary.method,
+        summary.tool.as_deref(),
+        parts.status,
+        &outcome,
+        started,
+    );
     Response::from_parts(parts, Body::from(body))
 }
 
@@ -261,7 +290,11 @@ fn outcome_of(status: StatusCode, body: &Bytes) -> String {
         return "accepted".into();
     }
     let Ok(value) = serde_json::from_slice::<Value>(body) else {
-        return if status.is_success() { "ok".into() } else { format!("http {}", status.as_u16()) };
+        return if status.is_success() {
+            "ok".into()
+        } else {
+            format!("http {}", status.as_u16())
+        };
     };
     if let Some(code) = value.get("error").and_then(|e| e.get("code")) {
         return format!("rpc_error {code}");
@@ -274,10 +307,20 @@ fn outcome_of(status: StatusCode, body: &Bytes) -> String {
     {
         return "tool_error".into();
     }
-    if status.is_success() { "ok".into() } else { format!("http {}", status.as_u16()) }
+    if status.is_success() {
+        "ok".into()
+    } else {
+        format!("http {}", status.as_u16())
+    }
 }
 
-fn log_request(method: &str, tool: Option<&str>, status: StatusCode, outcome: &str, started: Instant) {
+fn log_request(
+    method: &str,
+    tool: Option<&str>,
+    status: StatusCode,
+    outcome: &str,
+    started: Instant,
+) {
     tracing::info!(
         target: "halo_mcp::request",
         rpc_method = method,

@@ -68,7 +68,10 @@ impl ToolDefinition {
         let annotations = ToolAnnotations::with_title(self.title.clone())
             .read_only(self.effect == Effect::Read)
             .destructive(self.effect == Effect::Update || self.effect == Effect::UpdateIdempotent)
-            .idempotent(matches!(self.effect, Effect::Read | Effect::UpdateIdempotent))
+            .idempotent(matches!(
+                self.effect,
+                Effect::Read | Effect::UpdateIdempotent
+            ))
             .open_world(true);
         let mut tool = Tool::new(
             self.name.clone(),
@@ -195,7 +198,10 @@ impl ToolRegistry {
             names.join(", ")
         };
         let lists = [
-            ("MCP_ENABLED_TOOLS", selection.enabled.clone().unwrap_or_default()),
+            (
+                "MCP_ENABLED_TOOLS",
+                selection.enabled.clone().unwrap_or_default(),
+            ),
             ("MCP_DISABLED_TOOLS", selection.disabled.clone()),
         ];
         for (setting, names) in lists {

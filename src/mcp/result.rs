@@ -104,7 +104,10 @@ mod tests {
         let rows: Vec<Value> = (0..5000)
             .map(|i| json!({"id": i, "summary": "x".repeat(100)}))
             .collect();
-        let value = fit(json!({"tickets": rows, "record_count": 5000}), MAX_RESULT_BYTES);
+        let value = fit(
+            json!({"tickets": rows, "record_count": 5000}),
+            MAX_RESULT_BYTES,
+        );
         assert!(value.to_string().len() <= MAX_RESULT_BYTES);
         assert!(value["truncated"].as_str().unwrap().contains("left out"));
         assert_eq!(value["has_more"], true);

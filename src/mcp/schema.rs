@@ -65,7 +65,10 @@ fn clean(value: Value, defs: &Value, depth: usize) -> Value {
         }
     }
     if let Some(Value::Array(types)) = map.get("type").cloned() {
-        let non_null: Vec<&Value> = types.iter().filter(|t| t.as_str() != Some("null")).collect();
+        let non_null: Vec<&Value> = types
+            .iter()
+            .filter(|t| t.as_str() != Some("null"))
+            .collect();
         if non_null.len() == 1 {
             map.insert("type".into(), non_null[0].clone());
         }
@@ -91,7 +94,11 @@ fn clean(value: Value, defs: &Value, depth: usize) -> Value {
         let listed: Vec<String> = values
             .iter()
             .filter(|v| !v.is_null())
-            .map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.to_string())
+            })
             .collect();
         let filtered: Vec<Value> = values.iter().filter(|v| !v.is_null()).cloned().collect();
         map.insert("enum".into(), Value::Array(filtered));
@@ -146,7 +153,9 @@ pub fn violations(schema: &JsonObject) -> Vec<String> {
             let flat = match ty {
                 "string" | "integer" | "number" | "boolean" => true,
                 "array" => matches!(
-                    prop.get("items").and_then(|i| i.get("type")).and_then(Value::as_str),
+                    prop.get("items")
+                        .and_then(|i| i.get("type"))
+                        .and_then(Value::as_str),
                     Some("string" | "integer" | "number" | "boolean")
                 ),
                 _ => false,
@@ -156,7 +165,11 @@ pub fn violations(schema: &JsonObject) -> Vec<String> {
                     "root.properties.{name}: not a primitive or array of primitives"
                 ));
             }
-            if prop.get("description").and_then(Value::as_str).is_none_or(str::is_empty) {
+            if prop
+                .get("description")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+            {
                 found.push(format!("root.properties.{name}: no description"));
             }
         }
@@ -191,7 +204,10 @@ fn walk(value: &Value, path: &str, depth: usize, found: &mut Vec<String>) {
             if let Some(Value::Array(values)) = map.get("enum") {
                 let description = map.get("description").and_then(Value::as_str).unwrap_or("");
                 for v in values {
-                    let text = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+                    let text = v
+                        .as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string());
                     if !description.contains(&text) {
                         found.push(format!("{path}: enum value {text} not in the description"));
                     }
@@ -264,7 +280,12 @@ mod tests {
         assert_eq!(violations(&clean), Vec::<String>::new(), "{clean:#?}");
         let status = &clean["properties"]["status"];
         assert_eq!(status["type"], "string");
-        assert!(status["description"].as_str().unwrap().contains("Allowed values: open, closed."));
+        assert!(
+            status["description"]
+                .as_str()
+                .unwrap()
+                .contains("Allowed values: open, closed.")
+        );
         assert_eq!(clean["properties"]["note"]["type"], "string");
         assert_eq!(clean["additionalProperties"], false);
     }
@@ -282,8 +303,17 @@ mod tests {
             }
         });
         let found = violations(bad.as_object().unwrap());
-        for needle in ["type is an array", "uses $ref", "exclusiveMinimum", "properties.d", "enum value p"] {
-            assert!(found.iter().any(|f| f.contains(needle)), "{needle} in {found:?}");
+        for needle in [
+            "type is an array",
+            "uses $ref",
+            "exclusiveMinimum",
+            "properties.d",
+            "enum value p",
+        ] {
+            assert!(
+                found.iter().any(|f| f.contains(needle)),
+                "{needle} in {found:?}"
+            );
         }
     }
 
@@ -299,7 +329,9 @@ mod tests {
     fn names() {
         assert!(is_snake_case("search_tickets"));
         assert!(!is_snake_case("SearchTickets"));
-        assert!(is_valid_tool_name("CF_Missed_SLA_By_Technician_Monthly_Report"));
+        assert!(is_valid_tool_name(
+            "CF_Missed_SLA_By_Technician_Monthly_Report"
+        ));
         assert!(!is_valid_tool_name("has space"));
         assert!(!is_valid_tool_name(&"x".repeat(65)));
     }

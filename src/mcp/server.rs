@@ -7,8 +7,8 @@ use std::sync::Arc;
 use rmcp::ErrorData;
 use rmcp::handler::server::ServerHandler;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, Implementation, InitializeResult,
-    ListToolsResult, PaginatedRequestParams, ServerCapabilities, Tool,
+    CallToolRequestParams, CallToolResponse, Implementation, InitializeResult, ListToolsResult,
+    PaginatedRequestParams, ServerCapabilities, Tool,
 };
 use rmcp::service::{RequestContext, RoleServer};
 
@@ -86,12 +86,16 @@ impl ServerHandler for HaloMcpServer {
     ) -> Result<CallToolResponse, ErrorData> {
         let Some(tool) = self.shared.registry.get(&request.name) else {
             return Err(ErrorData::invalid_params(
-                format!("unknown tool '{}'; call tools/list for the tools this server offers", request.name),
+                format!(
+                    "unknown tool '{}'; call tools/list for the tools this server offers",
+                    request.name
+                ),
                 None,
             ));
         };
         let Some(credential) = self.credential(&context) else {
-            let error = ToolError::Unavailable("no Halo credentials for this call; sign in first".into());
+            let error =
+                ToolError::Unavailable("no Halo credentials for this call; sign in first".into());
             return Ok(result::failure(&error).into());
         };
         let ctx = CallContext {

@@ -43,7 +43,10 @@ async fn binary_serves_on_the_functions_port_and_stops_on_sigterm() {
             assert_eq!(response.status(), 200);
             break;
         }
-        assert!(Instant::now() < deadline, "the handler never answered GET /");
+        assert!(
+            Instant::now() < deadline,
+            "the handler never answered GET /"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let response = http
@@ -72,10 +75,22 @@ async fn binary_serves_on_the_functions_port_and_stops_on_sigterm() {
     }
     let mut stderr = String::new();
     use std::io::Read;
-    child.0.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child
+        .0
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     // Under the Functions host, logs are JSON lines.
-    let first = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("{}");
-    assert!(serde_json::from_str::<Value>(first).is_ok(), "not JSON: {first}");
+    let first = stderr
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("{}");
+    assert!(
+        serde_json::from_str::<Value>(first).is_ok(),
+        "not JSON: {first}"
+    );
 }
 
 #[tokio::test]

@@ -33,7 +33,9 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         env.insert(k.to_string(), v.to_string());
     }
     let config = Config::load(&Env::from_map(env)).expect("test configuration is valid");
-    let app = Application::build(config).await.expect("application builds");
+    let app = Application::build(config)
+        .await
+        .expect("application builds");
     let base_url = format!("http://{}", app.local_addr());
     let mcp_url = app.config().mcp_url();
     let sandbox_url = app.sandbox().map(|s| s.url().to_string());
@@ -70,7 +72,12 @@ impl TestApp {
         let response = self
             .post(json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}))
             .await;
-        assert_eq!(response.status(), 200, "{method} answered {}", response.status());
+        assert_eq!(
+            response.status(),
+            200,
+            "{method} answered {}",
+            response.status()
+        );
         response.json().await.expect("JSON body")
     }
 
@@ -79,7 +86,10 @@ impl TestApp {
         let body = self
             .rpc("tools/call", json!({"name": name, "arguments": arguments}))
             .await;
-        assert!(body.get("error").is_none(), "{name} gave a JSON-RPC error: {body}");
+        assert!(
+            body.get("error").is_none(),
+            "{name} gave a JSON-RPC error: {body}"
+        );
         body["result"].clone()
     }
 

@@ -57,7 +57,12 @@ async fn notifications_get_202_with_an_empty_body() {
 async fn get_and_delete_are_405_with_allow_post() {
     let app = spawn_app().await;
     for method in [reqwest::Method::GET, reqwest::Method::DELETE] {
-        let response = app.http.request(method.clone(), &app.mcp_url).send().await.unwrap();
+        let response = app
+            .http
+            .request(method.clone(), &app.mcp_url)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 405, "{method}");
         assert_eq!(response.headers()["allow"], "POST");
     }
@@ -119,7 +124,11 @@ async fn malformed_json_is_a_parse_error() {
 #[tokio::test]
 async fn batches_and_non_messages_are_invalid_requests() {
     let app = spawn_app().await;
-    for body in [json!([{"jsonrpc": "2.0", "id": 1, "method": "ping"}]), json!({"id": 1, "method": "ping"}), json!("hi")] {
+    for body in [
+        json!([{"jsonrpc": "2.0", "id": 1, "method": "ping"}]),
+        json!({"id": 1, "method": "ping"}),
+        json!("hi"),
+    ] {
         let response = app.post(body.clone()).await;
         assert_eq!(response.status(), 400, "{body}");
         let value: Value = response.json().await.unwrap();
@@ -141,7 +150,10 @@ async fn unknown_methods_are_method_not_found() {
 async fn unknown_tools_are_invalid_params() {
     let app = spawn_app().await;
     let value = app
-        .rpc("tools/call", json!({"name": "drop_database", "arguments": {}}))
+        .rpc(
+            "tools/call",
+            json!({"name": "drop_database", "arguments": {}}),
+        )
         .await;
     assert_eq!(value["error"]["code"], -32602);
 }
@@ -179,7 +191,13 @@ async fn foreign_hosts_and_origins_are_refused() {
         .unwrap();
     assert_eq!(response.status(), 403);
     // An absent Origin (server-to-server, as Copilot Studio calls) is fine.
-    let response = app.http.post(&app.mcp_url).json(&body).send().await.unwrap();
+    let response = app
+        .http
+        .post(&app.mcp_url)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
 }
 
@@ -187,7 +205,12 @@ async fn foreign_hosts_and_origins_are_refused() {
 async fn health_answers_on_root_and_healthz() {
     let app = spawn_app().await;
     for path in ["/", "/healthz"] {
-        let response = app.http.get(format!("{}{path}", app.base_url)).send().await.unwrap();
+        let response = app
+            .http
+            .get(format!("{}{path}", app.base_url))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 200, "{path}");
     }
 }
@@ -202,7 +225,12 @@ async fn tools_list_is_copilot_safe() {
         assert!(tool["title"].is_string(), "{name} has no title");
         assert!(tool["description"].is_string(), "{name} has no description");
         let annotations = &tool["annotations"];
-        for hint in ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"] {
+        for hint in [
+            "readOnlyHint",
+            "destructiveHint",
+            "idempotentHint",
+            "openWorldHint",
+        ] {
             assert!(annotations[hint].is_boolean(), "{name} lacks {hint}");
         }
         let schema = tool["inputSchema"].as_object().unwrap();

@@ -7,9 +7,7 @@ use crate::helpers::spawn_app;
 #[tokio::test]
 async fn search_tickets_pages_with_names() {
     let app = spawn_app().await;
-    let page = app
-        .call_ok("search_tickets", json!({"page_size": 5}))
-        .await;
+    let page = app.call_ok("search_tickets", json!({"page_size": 5})).await;
     assert_eq!(page["page"], 1);
     assert_eq!(page["page_size"], 5);
     let tickets = page["tickets"].as_array().unwrap();
@@ -32,11 +30,17 @@ async fn search_tickets_filters_by_customer_name() {
 #[tokio::test]
 async fn search_tickets_rejects_unknown_arguments_and_names() {
     let app = spawn_app().await;
-    let error = app.call_err("search_tickets", json!({"customr": "Acorn"})).await;
+    let error = app
+        .call_err("search_tickets", json!({"customr": "Acorn"}))
+        .await;
     assert!(error.contains("unknown field 'customr'"), "{error}");
-    let error = app.call_err("search_tickets", json!({"status": "Closd"})).await;
+    let error = app
+        .call_err("search_tickets", json!({"status": "Closd"}))
+        .await;
     assert!(error.contains("Closed"), "{error}");
-    let error = app.call_err("search_tickets", json!({"page_size": 500})).await;
+    let error = app
+        .call_err("search_tickets", json!({"page_size": 500}))
+        .await;
     assert!(error.contains("page_size"), "{error}");
 }
 
@@ -48,7 +52,9 @@ async fn get_ticket_shows_details_and_actions() {
     let ticket = app.call_ok("get_ticket", json!({"ticket_id": id})).await;
     assert_eq!(ticket["id"], id);
     assert!(ticket["recent_actions"].is_array());
-    let missing = app.call_err("get_ticket", json!({"ticket_id": 999999})).await;
+    let missing = app
+        .call_err("get_ticket", json!({"ticket_id": 999999}))
+        .await;
     assert!(missing.contains("999999"), "{missing}");
 }
 
@@ -57,6 +63,8 @@ async fn get_assigned_tickets_defaults_to_me() {
     let app = spawn_app().await;
     let page = app.call_ok("get_assigned_tickets", json!({})).await;
     assert!(page["agent"]["id"].is_i64());
-    let error = app.call_err("get_assigned_tickets", json!({"agent": "Nobody Atall"})).await;
+    let error = app
+        .call_err("get_assigned_tickets", json!({"agent": "Nobody Atall"}))
+        .await;
     assert!(error.contains("no agent matches"), "{error}");
 }
