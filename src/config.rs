@@ -570,9 +570,19 @@ impl Config {
         let listen = SocketAddr::new(bind_ip, port);
 
         let website_hostname = env.get("WEBSITE_HOSTNAME");
+        // Azure Functions Core Tools (`func start`) sets WEBSITE_HOSTNAME=localhost:7071 on a
+        // developer machine; only a non-loopback host name means the app is on Azure.
+        let local_website = website_hostname.as_deref().is_some_and(is_loopback_host);
+        let on_azure = website_hostname.is_some() && !local_website;
         let public_url = match env.url("PUBLIC_URL")? {
             Some(url) => url,
             None => match &website_hostname {
+                Some(host) if local_website => Url::parse(&format!("http://{host}")).map_err(|e| {
+                    config_error(
+                        "WEBSITE_HOSTNAME",
+                        format!("'{host}' is not a host name: {e}"),
+                    )
+                })?,
                 Some(host) => Url::parse(&format!("https://{host}")).map_err(|e| {
                     config_error(
                         "WEBSITE_HOSTNAME",
@@ -694,7 +704,7 @@ impl Config {
                 ),
             ));
         }
-        if mode == AuthMode::None && website_hostname.is_some() {
+        if mode == AuthMode::None && on_azure {
             return Err(config_error(
                 "MCP_AUTH_MODE",
                 "'none' is refused on Azure (WEBSITE_HOSTNAME is set): the app is reachable from the internet",
@@ -813,6 +823,17 @@ impl Config {
     }
 }
 
+/// `localhost`, `127.0.0.1` or `[::1]`, with or without a port.
+fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim().to_ascii_lowercase();
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        host.rsplit_once(':').map_or(host.as_str(), |(name, _)| name)
+    };
+    name == "localhost" || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 /// The `--help` text describing every environment variable.
 pub fn settings_help() -> String {
     let mut out = String::from("Environment variables (Azure Functions app settings):\n");
@@ -881,6 +902,22 @@ mod tests {
             config.public_url.as_str(),
             "https://halo-mcp.azurewebsites.net/"
         );
+    }
+
+    #[test]
+    fn func_start_on_a_developer_machine_is_not_azure() {
+        let env = Env::from_pairs([
+            ("FUNCTIONS_CUSTOMHANDLER_PORT", "5123"),
+            ("WEBSITE_HOSTNAME", "localhost:7071"),
+            ("MCP_AUTH_MODE", "none"),
+        ]);
+        let config = Config::load(&env).expect("func start with the sandbox loads");
+        assert_eq!(config.public_url.as_str(), "http://localhost:7071/");
+        let on_azure = Env::from_pairs([
+            ("WEBSITE_HOSTNAME", "halo-mcp.azurewebsites.net"),
+            ("MCP_AUTH_MODE", "none"),
+        ]);
+        assert_eq!(Config::load(&on_azure).unwrap_err().name, "MCP_AUTH_MODE");
     }
 
     #[test]

@@ -221,8 +221,6 @@ fn local_settings_example_is_a_valid_configuration() {
 }
 
 #[test]
-#[ignore = "src/config.rs refuses MCP_AUTH_MODE=none whenever WEBSITE_HOSTNAME is set, and \
-            Core Tools sets WEBSITE_HOSTNAME=localhost:7071 under func start"]
 fn local_settings_example_loads_under_func_start() {
     // Core Tools' StartHostAction adds WEBSITE_HOSTNAME=<listen authority> to the environment.
     let env = func_start_env(&[("WEBSITE_HOSTNAME", "localhost:7071")]);
