@@ -3,6 +3,8 @@
 
 mod helpers;
 
+mod acorn_example;
+mod custom_tools;
 mod functions_host;
 mod mcp_protocol;
 mod tools_read;
