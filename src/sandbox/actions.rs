@@ -66,7 +66,7 @@ pub async fn list(
             .filter(|a| !time_only || a.timetaken > 0.0)
             .collect();
         // Newest first, as Halo lists a ticket's history.
-        rows.sort_by(|a, b| b.id.cmp(&a.id));
+        rows.sort_by_key(|a| std::cmp::Reverse(a.id));
         Ok(rows.into_iter().map(action_json).collect::<Vec<_>>())
     })?;
     Ok(Json(paging.envelope("actions", rows)))

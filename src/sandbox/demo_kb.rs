@@ -5,8 +5,17 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::model::KbArticle;
 
+/// (title, description, resolution, tags, related ticket ids).
+type ArticleRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [i64],
+);
+
 pub fn articles(now: DateTime<Utc>) -> Vec<KbArticle> {
-    let rows: &[(&str, &str, &str, &[&str], &[i64])] = &[
+    let rows: &[ArticleRow] = &[
         (
             "Outlook keeps prompting for a password",
             "Outlook repeatedly asks for the password, usually after a password or MFA change, because cached credentials are stale.",

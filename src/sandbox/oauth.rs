@@ -383,25 +383,25 @@ fn redirect(uri: &str, pairs: &[(&str, &str)]) -> Response {
 fn client_and_redirect(
     state: &SandboxState,
     p: &HashMap<String, String>,
-) -> Result<(ApiApp, String), Response> {
+) -> Result<(ApiApp, String), Box<Response>> {
     let client_id = p.get("client_id").cloned().unwrap_or_default();
     let app = state
         .read(|d| d.apps.iter().find(|a| a.client_id == client_id).cloned())
         .filter(|a| a.kind == AppKind::AuthorisationCode)
         .ok_or_else(|| {
-            html(
+            Box::new(html(
                 StatusCode::BAD_REQUEST,
                 signin_page::error_page(
                     "Unknown client_id, or the application does not allow agent logins.",
                 ),
-            )
+            ))
         })?;
     let redirect = p.get("redirect_uri").cloned().unwrap_or_default();
     if !app.redirect_uris.contains(&redirect) {
-        return Err(html(
+        return Err(Box::new(html(
             StatusCode::BAD_REQUEST,
             signin_page::error_page("The redirect_uri is not registered for this application."),
-        ));
+        )));
     }
     Ok((app, redirect))
 }
@@ -455,7 +455,7 @@ pub async fn authorize_get(State(state): State<SandboxState>, RawQuery(q): RawQu
     let p = form(q.unwrap_or_default().as_bytes());
     let (app, redirect_uri) = match client_and_redirect(&state, &p) {
         Ok(x) => x,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let st = p.get("state").cloned().unwrap_or_default();
     if let Err((error, desc)) = check_request(&app, &p) {
@@ -475,7 +475,7 @@ pub async fn authorize_post(State(state): State<SandboxState>, body: Bytes) -> R
     let p = form(&body);
     let (app, redirect_uri) = match client_and_redirect(&state, &p) {
         Ok(x) => x,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let st = p.get("state").cloned().unwrap_or_default();
     let scopes = match check_request(&app, &p) {

@@ -137,10 +137,13 @@ mod tests {
             (3, "Outlook keeps asking for password".to_string()),
         ];
         let c = Corpus::new(&docs, &[]);
-        let r = c.rank("Outlook asks for my password", 0.05, None);
+        let r = c.rank("Outlook asking for my password again", 0.05, None);
         assert_eq!(r.first().map(|x| x.0), Some(3));
         assert!(r.iter().all(|x| x.0 != 2));
-        assert_eq!(r, c.rank("Outlook asks for my password", 0.05, None));
+        assert_eq!(
+            r,
+            c.rank("Outlook asking for my password again", 0.05, None)
+        );
     }
 
     #[test]

@@ -293,7 +293,7 @@ pub fn set_priority(d: &Data, t: &mut Ticket, priorityid: i64) {
 /// One validated change from a POST body.
 enum Op {
     Create(Box<Ticket>),
-    Update { id: i64, patch: Patch },
+    Update { id: i64, patch: Box<Patch> },
 }
 
 #[derive(Default)]
@@ -441,7 +441,10 @@ fn plan_one(
                 );
             }
         }
-        return Ok(Some(Op::Update { id: t.id, patch }));
+        return Ok(Some(Op::Update {
+            id: t.id,
+            patch: Box::new(patch),
+        }));
     }
     if !patch.apply_suggestions.is_empty() {
         v.add(
@@ -616,7 +619,7 @@ fn apply(
                 let Some(mut t) = d.ticket(id).cloned() else {
                     return Err(ApiError::field("id", format!("Ticket {id} does not exist")));
                 };
-                update(d, &mut t, patch, now);
+                update(d, &mut t, *patch, now);
                 if let Some(slot) = d.ticket_mut(id) {
                     *slot = t;
                 }
