@@ -1,0 +1,12 @@
+//! Sign-in and secrets (issue 6): the OAuth dance against the sandbox's Halo sign-in page, its
+//! failure cases, each sign-in mode, Key Vault through the real Azure SDK against local HTTPS
+//! fakes, and log hygiene.
+
+mod auth {
+    pub mod helpers;
+    mod keyvault;
+    mod kv_fake;
+    mod logs;
+    mod modes;
+    mod oauth_flow;
+}

@@ -1,0 +1,281 @@
+//! Starts the real application on the embedded sandbox (port 0) with extra settings and build
+//! options, and drives the OAuth dance with a redirect-free HTTP client, as a browser would.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use halo_mcp::config::{Config, Env};
+use halo_mcp::startup::{Application, BuildOptions};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+/// The client redirect URI the tests use (never contacted: the tests read the Location).
+pub const CLIENT_REDIRECT: &str = "http://127.0.0.1:9/client/callback";
+pub const STATIC_CLIENT_ID: &str = "copilot-studio";
+pub const STATIC_CLIENT_SECRET: &str = "static-client-secret-for-tests";
+
+pub struct TestApp {
+    pub base_url: String,
+    pub mcp_url: String,
+    pub sandbox_url: Option<String>,
+    /// Follows no redirects, so each hop can be inspected.
+    pub http: reqwest::Client,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+pub fn token_key() -> String {
+    STANDARD.encode(rand_bytes())
+}
+
+fn rand_bytes() -> [u8; 32] {
+    let mut out = [0u8; 32];
+    let seed = uuid::Uuid::new_v4();
+    let digest = Sha256::digest(seed.as_bytes());
+    out.copy_from_slice(&digest);
+    out
+}
+
+/// oauth mode with a static client and the test redirect URI allowed.
+pub fn oauth_vars(key: &str) -> Vec<(String, String)> {
+    vec![
+        ("MCP_AUTH_MODE".into(), "oauth".into()),
+        ("MCP_TOKEN_KEY".into(), key.into()),
+        ("MCP_OAUTH_CLIENT_ID".into(), STATIC_CLIENT_ID.into()),
+        (
+            "MCP_OAUTH_CLIENT_SECRET".into(),
+            STATIC_CLIENT_SECRET.into(),
+        ),
+        (
+            "MCP_OAUTH_REDIRECT_ALLOWLIST".into(),
+            "http://127.0.0.1:9/client/*".into(),
+        ),
+    ]
+}
+
+pub async fn spawn(vars: &[(String, String)], build: BuildOptions) -> TestApp {
+    let mut env: HashMap<String, String> = HashMap::new();
+    env.insert("PORT".into(), "0".into());
+    env.insert("RUST_LOG".into(), "warn".into());
+    for (k, v) in vars {
+        env.insert(k.clone(), v.clone());
+    }
+    let config = Config::load(&Env::from_map(env)).expect("test configuration is valid");
+    let app = Application::build_with(config, build)
+        .await
+        .expect("application builds");
+    let base_url = format!("http://{}", app.local_addr());
+    let mcp_url = app.config().mcp_url();
+    let sandbox_url = app
+        .sandbox()
+        .map(|s| s.url().as_str().trim_end_matches('/').to_string());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async {
+        let _ = rx.await;
+    }));
+    TestApp {
+        base_url,
+        mcp_url,
+        sandbox_url,
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+        _shutdown: tx,
+    }
+}
+
+pub fn pkce_pair() -> (String, String) {
+    let verifier = URL_SAFE_NO_PAD.encode(rand_bytes()) + "-verifier";
+    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+    (verifier, challenge)
+}
+
+pub fn query(url: &str) -> HashMap<String, String> {
+    url::Url::parse(url)
+        .expect("absolute URL")
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    assert_eq!(
+        response.status(),
+        302,
+        "expected a redirect from {}",
+        response.url()
+    );
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .expect("Location header")
+        .to_string()
+}
+
+/// What one sign-in produced at the client's redirect URI.
+pub struct ClientRedirect {
+    pub url: String,
+    pub params: HashMap<String, String>,
+}
+
+impl TestApp {
+    /// `/oauth/authorize` with the given parameters; returns the raw response.
+    pub async fn authorize(&self, params: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .get(format!("{}/oauth/authorize", self.base_url))
+            .query(params)
+            .send()
+            .await
+            .expect("authorize answers")
+    }
+
+    /// The whole browser leg: authorize → Halo sign-in page → sign in as `login` → callback →
+    /// the client's redirect URI.
+    pub async fn sign_in(
+        &self,
+        client_id: &str,
+        challenge: &str,
+        login: &str,
+        password: &str,
+    ) -> ClientRedirect {
+        let response = self
+            .authorize(&[
+                ("response_type", "code"),
+                ("client_id", client_id),
+                ("redirect_uri", CLIENT_REDIRECT),
+                ("state", "client-state-123"),
+                ("code_challenge", challenge),
+                ("code_challenge_method", "S256"),
+                ("scope", "halo offline_access"),
+                ("resource", &self.mcp_url),
+            ])
+            .await;
+        let halo_authorize = location(&response);
+        let sandbox = self.sandbox_url.as_deref().expect("embedded sandbox");
+        assert!(
+            halo_authorize.starts_with(&format!("{sandbox}/auth/authorize")),
+            "{halo_authorize}"
+        );
+        let halo_params = query(&halo_authorize);
+        assert_eq!(halo_params["code_challenge_method"], "S256");
+        assert_ne!(
+            halo_params["code_challenge"], challenge,
+            "our own PKCE, not the client's"
+        );
+        // The real sign-in page.
+        let page = self
+            .http
+            .get(&halo_authorize)
+            .send()
+            .await
+            .expect("sign-in page");
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.expect("html");
+        assert!(html.contains("id=\"username\"") && html.contains("id=\"sign-in\""));
+        // Submit it as the browser would: the hidden inputs are the authorize parameters.
+        let mut form: Vec<(String, String)> = halo_params.into_iter().collect();
+        form.push(("username".into(), login.into()));
+        form.push(("password".into(), password.into()));
+        let signed_in = self
+            .http
+            .post(format!("{sandbox}/auth/authorize"))
+            .form(&form)
+            .send()
+            .await
+            .expect("sign-in POST");
+        let callback = location(&signed_in);
+        assert!(
+            callback.starts_with(&format!("{}/oauth/callback", self.base_url)),
+            "{callback}"
+        );
+        let back = self.http.get(&callback).send().await.expect("callback");
+        let url = location(&back);
+        ClientRedirect {
+            params: query(&url),
+            url,
+        }
+    }
+
+    pub async fn token(&self, form: &[(&str, &str)]) -> (u16, Value) {
+        let response = self
+            .http
+            .post(format!("{}/oauth/token", self.base_url))
+            .form(form)
+            .send()
+            .await
+            .expect("token endpoint answers");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Exchanges a code as the static client.
+    pub async fn exchange(&self, code: &str, verifier: &str) -> (u16, Value) {
+        self.token(&[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", CLIENT_REDIRECT),
+            ("code_verifier", verifier),
+            ("client_id", STATIC_CLIENT_ID),
+            ("client_secret", STATIC_CLIENT_SECRET),
+        ])
+        .await
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> (u16, Value) {
+        self.token(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token),
+            ("client_id", STATIC_CLIENT_ID),
+            ("client_secret", STATIC_CLIENT_SECRET),
+        ])
+        .await
+    }
+
+    /// POSTs one JSON-RPC request to /mcp with an optional bearer and extra headers.
+    pub async fn mcp(
+        &self,
+        bearer: Option<&str>,
+        headers: &[(&str, &str)],
+        method: &str,
+        params: Value,
+    ) -> reqwest::Response {
+        let mut request = self
+            .http
+            .post(&self.mcp_url)
+            .header("Accept", "application/json, text/event-stream")
+            .json(&json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}));
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.expect("mcp answers")
+    }
+
+    /// Calls a tool that must succeed; returns its structured result.
+    pub async fn call_ok(
+        &self,
+        bearer: Option<&str>,
+        headers: &[(&str, &str)],
+        tool: &str,
+        args: Value,
+    ) -> Value {
+        let response = self
+            .mcp(
+                bearer,
+                headers,
+                "tools/call",
+                json!({"name": tool, "arguments": args}),
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.expect("json");
+        assert_eq!(body["result"]["isError"], false, "{tool} failed: {body}");
+        body["result"]["structuredContent"].clone()
+    }
+}
