@@ -154,46 +154,68 @@ async fn by_text(
                 .await,
         ),
     };
-    let found: Vec<(PersonKind, &Named)> = [
-        (PersonKind::EndUser, users.as_ref()),
-        (PersonKind::Agent, agents.as_ref()),
-    ]
-    .into_iter()
-    .filter_map(|(k, r)| Some((k, r?.as_ref().ok()?)))
-    .collect();
-    match found.as_slice() {
-        [(PersonKind::EndUser, n)] => return Ok(end_user(&n.raw)),
-        [(PersonKind::Agent, n)] => return Ok(agent(&n.raw)),
-        [_, _] => {
-            return Err(ToolError::Failed(format!(
+    combine(input, users, agents)
+}
+
+type Lookup = Option<Result<Named, ResolveError>>;
+
+/// One person from the end-user and agent lookups (`None` = that side was not searched). An
+/// agent's own end-user record (`linked_agent_id`) is the same person, not a clash.
+fn combine(input: &str, users: Lookup, agents: Lookup) -> Result<Value, ToolError> {
+    let is_ok = |r: &Lookup| matches!(r, Some(Ok(_)));
+    let is_ambiguous = |r: &Lookup| matches!(r, Some(Err(ResolveError::Ambiguous { .. })));
+    match (users, agents) {
+        (Some(Err(ResolveError::Halo(e))), _) | (_, Some(Err(ResolveError::Halo(e)))) => {
+            Err(e.into())
+        }
+        (Some(Ok(u)), Some(Ok(a))) => {
+            if int(&u.raw, "linked_agent_id") == Some(a.id) {
+                let mut out = agent(&a.raw);
+                out["linked_end_user"] = end_user(&u.raw);
+                return Ok(out);
+            }
+            Err(ToolError::Failed(format!(
                 "'{input}' matches both an end user and an agent: {} (end user, id {}) and {} \
                  (agent, id {}). Set kind to end_user or agent.",
-                found[0].1.name, found[0].1.id, found[1].1.name, found[1].1.id
-            )));
+                u.name, u.id, a.name, a.id
+            )))
         }
-        _ => {}
+        (Some(Ok(u)), a) if !is_ambiguous(&a) => Ok(end_user(&u.raw)),
+        (u, Some(Ok(a))) if !is_ambiguous(&u) => Ok(agent(&a.raw)),
+        (users, agents)
+            if is_ok(&users) || is_ok(&agents) || is_ambiguous(&users) || is_ambiguous(&agents) =>
+        {
+            // Ambiguous on at least one side: list every candidate so the model can pick.
+            let describe = |label: &str, r: Lookup| match r {
+                Some(Ok(n)) => Some(format!("{label}: {} (id {})", n.name, n.id)),
+                Some(Err(ResolveError::Ambiguous { candidates, .. })) => {
+                    Some(format!("{label}: {}", candidates.join(", ")))
+                }
+                _ => None,
+            };
+            let parts: Vec<String> = [describe("end users", users), describe("agents", agents)]
+                .into_iter()
+                .flatten()
+                .collect();
+            Err(ToolError::Failed(format!(
+                "'{input}' matches more than one person. {}. Use the full name or the e-mail \
+                 address, or set kind.",
+                parts.join("; ")
+            )))
+        }
+        (users, agents) => {
+            let texts: Vec<String> = [users, agents]
+                .into_iter()
+                .flatten()
+                .filter_map(Result::err)
+                .map(|e| e.to_string())
+                .collect();
+            Err(ToolError::Failed(format!(
+                "No person matches '{input}' in Halo: {}",
+                texts.join(" ")
+            )))
+        }
     }
-    // Neither matched exactly once: report what each side said, ambiguity first.
-    let errors: Vec<ResolveError> = [users, agents]
-        .into_iter()
-        .flatten()
-        .filter_map(Result::err)
-        .collect();
-    if let Some(i) = errors
-        .iter()
-        .position(|e| matches!(e, ResolveError::Ambiguous { .. } | ResolveError::Halo(_)))
-    {
-        return Err(errors
-            .into_iter()
-            .nth(i)
-            .map(ToolError::from)
-            .unwrap_or_else(|| ToolError::Failed(format!("No person matches '{input}'."))));
-    }
-    let texts: Vec<String> = errors.iter().map(ToString::to_string).collect();
-    Err(ToolError::Failed(format!(
-        "No person matches '{input}' in Halo: {}",
-        texts.join(" ")
-    )))
 }
 
 struct GetUserInfo;
@@ -273,5 +295,66 @@ mod tests {
         assert!(serde_json::from_value::<UserArgs>(json!({"kind": "agent"})).is_ok());
         assert!(serde_json::from_value::<UserArgs>(json!({"kind": "robot"})).is_err());
         assert!(serde_json::from_value::<UserArgs>(json!({"mail": "x@y"})).is_err());
+    }
+
+    fn named(id: i64, name: &str, raw: Value) -> Named {
+        Named {
+            id,
+            name: name.into(),
+            email: None,
+            raw,
+        }
+    }
+
+    #[test]
+    fn an_agents_own_user_record_is_the_same_person() {
+        let user = named(
+            10,
+            "Sam Taylor",
+            json!({"id": 10, "name": "Sam Taylor", "linked_agent_id": 2, "client_name": "MSP"}),
+        );
+        let agent_rec = named(2, "Sam Taylor", json!({"id": 2, "name": "Sam Taylor"}));
+        let out = combine(
+            "Sam Taylor",
+            Some(Ok(user.clone())),
+            Some(Ok(agent_rec.clone())),
+        )
+        .unwrap();
+        assert_eq!(out["kind"], "agent");
+        assert_eq!(out["linked_end_user"]["id"], 10);
+        let stranger = named(11, "Sam Taylor", json!({"id": 11, "name": "Sam Taylor"}));
+        let err = combine("Sam Taylor", Some(Ok(stranger)), Some(Ok(agent_rec))).unwrap_err();
+        assert!(err.to_string().contains("both an end user and an agent"));
+    }
+
+    #[test]
+    fn ambiguity_on_either_side_lists_every_candidate() {
+        let ambiguous = ResolveError::Ambiguous {
+            kind: "end user",
+            input: "Ali".into(),
+            candidates: vec!["Alicia Stone (id 2)".into(), "Alice Admin (id 9)".into()],
+        };
+        let alice = named(1, "Alice Admin", json!({"id": 1}));
+        let err = combine("Ali", Some(Err(ambiguous)), Some(Ok(alice)))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("more than one person")
+                && err.contains("Alicia Stone")
+                && err.contains("agents: Alice Admin (id 1)"),
+            "{err}"
+        );
+        let missing = || ResolveError::NotFound {
+            kind: "agent",
+            input: "Zed".into(),
+            suggestions: vec![],
+        };
+        let user = named(3, "Zed Null", json!({"id": 3, "name": "Zed Null"}));
+        let out = combine("Zed", Some(Ok(user)), Some(Err(missing()))).unwrap();
+        assert_eq!(out["kind"], "end_user");
+        let err = combine("Zed", Some(Err(missing())), None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("No person matches 'Zed'"), "{err}");
     }
 }

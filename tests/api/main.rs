@@ -7,4 +7,8 @@ mod acorn_example;
 mod custom_tools;
 mod functions_host;
 mod mcp_protocol;
+mod tools_kb;
+mod tools_openapi;
+mod tools_people;
 mod tools_read;
+mod tools_write;
