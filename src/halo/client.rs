@@ -485,9 +485,7 @@ impl HaloSession {
                 Err(HaloError::InvalidResponse(message)) => Err(HaloError::OutcomeUnknown(
                     format!("the response was unreadable: {message}"),
                 )),
-                Err(HaloError::Upstream { status, message })
-                    if matches!(status, 502 | 503 | 504) =>
-                {
+                Err(HaloError::Upstream { status, message }) if (502..=504).contains(&status) => {
                     Err(HaloError::OutcomeUnknown(format!(
                         "Halo answered {status}: {message}"
                     )))

@@ -180,10 +180,10 @@ pub fn pick(kind: LookupKind, input: &str, candidates: &[Named]) -> Result<Named
             suggestions: vec![],
         });
     }
-    if let Ok(id) = wanted.parse::<i64>() {
-        if let Some(found) = candidates.iter().find(|c| c.id == id) {
-            return Ok(found.clone());
-        }
+    if let Ok(id) = wanted.parse::<i64>()
+        && let Some(found) = candidates.iter().find(|c| c.id == id)
+    {
+        return Ok(found.clone());
     }
     let exact: Vec<&Named> = candidates
         .iter()
@@ -229,11 +229,13 @@ pub fn pick(kind: LookupKind, input: &str, candidates: &[Named]) -> Result<Named
 }
 
 type CacheKey = (String, LookupKind);
+/// When a list was fetched, and the list.
+type CachedList = (Instant, Arc<Vec<Named>>);
 
 /// Short-lived caches of lookup lists, shared by every caller of one Halo instance.
 pub struct LookupCache {
     ttl: Duration,
-    entries: Mutex<HashMap<CacheKey, (Instant, Arc<Vec<Named>>)>>,
+    entries: Mutex<HashMap<CacheKey, CachedList>>,
 }
 
 impl LookupCache {

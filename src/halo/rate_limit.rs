@@ -27,10 +27,10 @@ impl RateLimiter {
 
     /// Takes a slot now, or says how long until one frees up.
     pub fn try_acquire(&self, now: Instant) -> Result<(), Duration> {
-        if let Some(until) = *self.blocked_until.lock() {
-            if until > now {
-                return Err(until - now);
-            }
+        if let Some(until) = *self.blocked_until.lock()
+            && until > now
+        {
+            return Err(until - now);
         }
         let mut sent = self.sent.lock();
         while sent

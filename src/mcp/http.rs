@@ -128,13 +128,13 @@ struct Summary {
 }
 
 /// Checks the body is one JSON-RPC message; batches are refused (removed from MCP in 2025-06-18).
-fn inspect(body: &[u8]) -> Result<Summary, Response> {
+fn inspect(body: &[u8]) -> Result<Summary, Box<Response>> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
-        jsonrpc_error(
+        Box::new(jsonrpc_error(
             StatusCode::BAD_REQUEST,
             -32700,
             &format!("Parse error: the body is not valid JSON ({e})"),
-        )
+        ))
     })?;
     let Value::Object(map) = &value else {
         let what = if value.is_array() {
@@ -142,36 +142,36 @@ fn inspect(body: &[u8]) -> Result<Summary, Response> {
         } else {
             "the body must be a JSON-RPC message object"
         };
-        return Err(jsonrpc_error(
+        return Err(Box::new(jsonrpc_error(
             StatusCode::BAD_REQUEST,
             -32600,
             &format!("Invalid Request: {what}"),
-        ));
+        )));
     };
     if map.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
-        return Err(jsonrpc_error(
+        return Err(Box::new(jsonrpc_error(
             StatusCode::BAD_REQUEST,
             -32600,
             "Invalid Request: \"jsonrpc\" must be \"2.0\"",
-        ));
+        )));
     }
     let method = map.get("method");
     let is_response = method.is_none() && (map.contains_key("result") || map.contains_key("error"));
     if !is_response && !method.is_some_and(Value::is_string) {
-        return Err(jsonrpc_error(
+        return Err(Box::new(jsonrpc_error(
             StatusCode::BAD_REQUEST,
             -32600,
             "Invalid Request: \"method\" must be a string",
-        ));
+        )));
     }
     if let Some(id) = map.get("id")
         && !(id.is_string() || id.is_number() || id.is_null())
     {
-        return Err(jsonrpc_error(
+        return Err(Box::new(jsonrpc_error(
             StatusCode::BAD_REQUEST,
             -32600,
             "Invalid Request: \"id\" must be a string or a number",
-        ));
+        )));
     }
     let method = method
         .and_then(Value::as_str)
@@ -250,7 +250,7 @@ async fn handle(State(edge): State<Arc<Edge>>, request: Request) -> Response {
                 "invalid_request",
                 started,
             );
-            return response;
+            return *response;
         }
     };
     // We always answer JSON, so any Accept (or none) is served.

@@ -74,17 +74,13 @@ fn clean(value: Value, defs: &Value, depth: usize) -> Value {
         }
     }
     let is_integer = map.get("type").and_then(Value::as_str) == Some("integer");
-    if let Some(bound) = map.remove("exclusiveMinimum") {
-        if let Some(n) = bound.as_f64() {
-            let min = if is_integer { n.floor() + 1.0 } else { n };
-            map.entry("minimum").or_insert(number(min, is_integer));
-        }
+    if let Some(n) = map.remove("exclusiveMinimum").and_then(|b| b.as_f64()) {
+        let min = if is_integer { n.floor() + 1.0 } else { n };
+        map.entry("minimum").or_insert(number(min, is_integer));
     }
-    if let Some(bound) = map.remove("exclusiveMaximum") {
-        if let Some(n) = bound.as_f64() {
-            let max = if is_integer { n.ceil() - 1.0 } else { n };
-            map.entry("maximum").or_insert(number(max, is_integer));
-        }
+    if let Some(n) = map.remove("exclusiveMaximum").and_then(|b| b.as_f64()) {
+        let max = if is_integer { n.ceil() - 1.0 } else { n };
+        map.entry("maximum").or_insert(number(max, is_integer));
     }
     if map.get("default") == Some(&Value::Null) {
         map.remove("default");
