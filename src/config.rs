@@ -577,12 +577,14 @@ impl Config {
         let public_url = match env.url("PUBLIC_URL")? {
             Some(url) => url,
             None => match &website_hostname {
-                Some(host) if local_website => Url::parse(&format!("http://{host}")).map_err(|e| {
-                    config_error(
-                        "WEBSITE_HOSTNAME",
-                        format!("'{host}' is not a host name: {e}"),
-                    )
-                })?,
+                Some(host) if local_website => {
+                    Url::parse(&format!("http://{host}")).map_err(|e| {
+                        config_error(
+                            "WEBSITE_HOSTNAME",
+                            format!("'{host}' is not a host name: {e}"),
+                        )
+                    })?
+                }
                 Some(host) => Url::parse(&format!("https://{host}")).map_err(|e| {
                     config_error(
                         "WEBSITE_HOSTNAME",
@@ -829,7 +831,8 @@ fn is_loopback_host(host: &str) -> bool {
     let name = if let Some(rest) = host.strip_prefix('[') {
         rest.split(']').next().unwrap_or("")
     } else {
-        host.rsplit_once(':').map_or(host.as_str(), |(name, _)| name)
+        host.rsplit_once(':')
+            .map_or(host.as_str(), |(name, _)| name)
     };
     name == "localhost" || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }

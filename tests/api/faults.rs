@@ -23,9 +23,7 @@ fn on_tickets(kind: FaultKind, times: u32) -> Fault {
 
 /// A ticket id that exists, read before any fault is injected (this also warms the lookups).
 async fn some_ticket(app: &TestApp) -> i64 {
-    let page = app
-        .call_ok("search_tickets", json!({"page_size": 1}))
-        .await;
+    let page = app.call_ok("search_tickets", json!({"page_size": 1})).await;
     page["tickets"][0]["id"].as_i64().expect("a ticket id")
 }
 
@@ -126,8 +124,11 @@ async fn unreadable_answers_are_reported() {
 async fn a_create_whose_response_is_lost_is_not_duplicated() {
     let app = spawn_app().await;
     // Warm the lookups so the only POST is the create itself.
-    app.call_ok("search_tickets", json!({"customer": "Acorn Construction", "page_size": 1}))
-        .await;
+    app.call_ok(
+        "search_tickets",
+        json!({"customer": "Acorn Construction", "page_size": 1}),
+    )
+    .await;
     let before = sandbox(&app).tickets().len();
     sandbox(&app).faults().inject(Fault {
         path_contains: Some("/api/tickets".into()),
@@ -141,7 +142,10 @@ async fn a_create_whose_response_is_lost_is_not_duplicated() {
             json!({"summary": "Lost response probe", "ticket_type": "Incident", "customer": "Acorn Construction"}),
         )
         .await;
-    assert!(error.contains("may or may not have been applied"), "{error}");
+    assert!(
+        error.contains("may or may not have been applied"),
+        "{error}"
+    );
     let created: Vec<_> = sandbox(&app)
         .tickets()
         .into_iter()
