@@ -2,7 +2,12 @@
 //! sent (e.g. that it never used an unknown query parameter).
 
 use parking_lot::Mutex;
+use std::collections::VecDeque;
 use std::sync::Arc;
+
+/// The most entries kept: a long-running demo or a load test must not grow memory without
+/// bound, and tests only look at recent requests.
+pub const MAX_LOGGED_REQUESTS: usize = 10_000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoggedRequest {
@@ -16,14 +21,19 @@ pub struct LoggedRequest {
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RequestLog {
-    entries: Arc<Mutex<Vec<LoggedRequest>>>,
+    entries: Arc<Mutex<VecDeque<LoggedRequest>>>,
 }
 
 impl RequestLog {
     pub fn push(&self, entry: LoggedRequest) {
-        self.entries.lock().push(entry);
+        let mut entries = self.entries.lock();
+        if entries.len() == MAX_LOGGED_REQUESTS {
+            entries.pop_front();
+        }
+        entries.push_back(entry);
     }
+    /// The logged requests, oldest first.
     pub fn entries(&self) -> Vec<LoggedRequest> {
-        self.entries.lock().clone()
+        self.entries.lock().iter().cloned().collect()
     }
 }

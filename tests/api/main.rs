@@ -5,7 +5,9 @@ mod helpers;
 
 mod acorn_example;
 mod custom_tools;
+mod faults;
 mod functions_host;
+mod load;
 mod mcp_protocol;
 mod tools_kb;
 mod tools_openapi;

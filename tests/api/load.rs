@@ -1,0 +1,141 @@
+//! Load: 20,000 `tools/call` at concurrency 64 against the real binary on the embedded sandbox,
+//! with zero protocol errors and memory afterwards within 1.5x of memory before. Counts only;
+//! nothing here is timed (speed lives in the benchmarks, docs/PERFORMANCE.md).
+
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const CALLS: usize = 20_000;
+const CONCURRENCY: usize = 64;
+
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn rss_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+async fn call(http: &reqwest::Client, url: &str, n: usize) -> Result<(), String> {
+    let (name, arguments) = if n % 2 == 0 {
+        ("get_ticket", json!({"ticket_id": 1001 + (n % 30) as i64, "recent_actions": 3}))
+    } else {
+        ("search_tickets", json!({"page_size": 10, "page": 1 + (n % 3) as u32}))
+    };
+    let body = json!({"jsonrpc": "2.0", "id": n, "method": "tools/call",
+        "params": {"name": name, "arguments": arguments}});
+    let response = http
+        .post(url)
+        .json(&body)
+        .send()
+        .await
+        .map_err(|e| format!("transport: {e}"))?;
+    if response.status() != 200 {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let value: Value = response.json().await.map_err(|e| format!("body: {e}"))?;
+    if value.get("error").is_some() {
+        return Err(format!("JSON-RPC error: {}", value["error"]));
+    }
+    if value["id"] != json!(n) {
+        return Err(format!("wrong id {} for {n}", value["id"]));
+    }
+    if value["result"]["isError"] != json!(false) {
+        return Err(format!("tool error: {}", value["result"]["content"][0]["text"]));
+    }
+    Ok(())
+}
+
+async fn run(http: &reqwest::Client, url: &str, calls: usize) -> Vec<String> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut workers = Vec::new();
+    for _ in 0..CONCURRENCY {
+        let (http, url, next) = (http.clone(), url.to_string(), next.clone());
+        workers.push(tokio::spawn(async move {
+            let mut errors = Vec::new();
+            loop {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                if n >= calls {
+                    return errors;
+                }
+                if let Err(e) = call(&http, &url, n).await {
+                    errors.push(e);
+                }
+            }
+        }));
+    }
+    let mut errors = Vec::new();
+    for worker in workers {
+        errors.extend(worker.await.expect("worker finished"));
+    }
+    errors
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_thousand_calls_at_concurrency_64_without_errors_or_memory_growth() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let child = Command::new(env!("CARGO_BIN_EXE_halo-mcp"))
+        .env_clear()
+        .env("PORT", port.to_string())
+        .env("RUST_LOG", "error")
+        // The client-side Halo limit (250 per 5 minutes by default) would throttle a load test.
+        .env("HALO_RATE_LIMIT", "100000000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let child = Child(child);
+    let pid = child.0.id();
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(CONCURRENCY)
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("client");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while http.get(format!("{base}/healthz")).send().await.is_err() {
+        assert!(Instant::now() < deadline, "the binary never answered");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let url = format!("{base}/mcp");
+    // Warm up: lookup caches, connection pools, allocator arenas.
+    let warm_errors = run(&http, &url, 2_000).await;
+    assert!(warm_errors.is_empty(), "warm-up errors: {:?}", &warm_errors[..warm_errors.len().min(5)]);
+    let before = rss_kb(pid);
+
+    let errors = run(&http, &url, CALLS).await;
+    let after = rss_kb(pid);
+    assert!(
+        errors.is_empty(),
+        "{} of {CALLS} calls failed, e.g. {:?}",
+        errors.len(),
+        &errors[..errors.len().min(5)]
+    );
+    assert!(before > 0 && after > 0, "RSS unreadable");
+    assert!(
+        after as f64 <= before as f64 * 1.5,
+        "RSS grew from {before} kB to {after} kB"
+    );
+    eprintln!("load: {CALLS} calls at concurrency {CONCURRENCY}, RSS {before} kB -> {after} kB");
+}
