@@ -10,7 +10,7 @@ pub fn matching_key(configured: &str, presented: &str) -> Option<usize> {
     let presented = Sha256::digest(presented.trim().as_bytes());
     let mut found = None;
     for (index, key) in configured
-        .split(|c| c == ',' || c == '\n')
+        .split([',', '\n'])
         .map(str::trim)
         .filter(|k| !k.is_empty())
         .enumerate()

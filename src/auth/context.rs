@@ -80,7 +80,7 @@ impl AuthContext {
                 ),
             }
         } else {
-            Keyring::Ephemeral(TokenKey::generate())
+            Keyring::Ephemeral(Box::new(TokenKey::generate()))
         };
         let challenger = Challenger {
             resource_metadata: (auth.mode == AuthMode::OAuth)

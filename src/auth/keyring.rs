@@ -11,14 +11,14 @@ pub enum Keyring {
     Configured { current: Secret, previous: Secret },
     /// A key generated at start-up (embedded sandbox without `MCP_TOKEN_KEY`): tokens die with
     /// the process, which is fine for local use.
-    Ephemeral(TokenKey),
+    Ephemeral(Box<TokenKey>),
 }
 
 impl Keyring {
     /// A codec with the keys as they are now.
     pub async fn codec(&self) -> Result<TokenCodec, SecretError> {
         match self {
-            Keyring::Ephemeral(key) => Ok(TokenCodec::new(key.clone(), None)),
+            Keyring::Ephemeral(key) => Ok(TokenCodec::new((**key).clone(), None)),
             Keyring::Configured { current, previous } => {
                 let parse = |value: String, name: &str| {
                     TokenKey::from_base64(&value).map_err(|e| SecretError::Malformed {
