@@ -309,6 +309,7 @@ struct Patch {
     site_id: Option<i64>,
     user_id: Option<i64>,
     category_1: Option<String>,
+    service_id: Option<i64>,
     customfields: Option<Vec<Value>>,
     apply_suggestions: Vec<i64>,
 }
@@ -392,6 +393,7 @@ fn plan_one(
         site_id: item.int("site_id")?,
         user_id: item.int("user_id")?,
         category_1: item.str("category_1")?,
+        service_id: item.int("service_id")?.filter(|s| *s > 0),
         customfields: match item.map.get("customfields") {
             Some(Value::Array(a)) => Some(a.clone()),
             None | Some(Value::Null) => None,
@@ -471,6 +473,14 @@ fn check_references(
     existing: Option<&Ticket>,
     v: &mut Validation,
 ) {
+    if let Some(x) = p.service_id
+        && !d.services.iter().any(|s| s.id == x)
+    {
+        v.add(
+            item.path("service_id"),
+            format!("Service {x} does not exist"),
+        );
+    }
     if let Some(x) = p.tickettype_id
         && d.tickettype(x).is_none()
     {
@@ -577,7 +587,7 @@ fn new_ticket(d: &Data, p: Patch, caller: &Caller, now: DateTime<Utc>) -> Ticket
         agent_id,
         team,
         category_1: p.category_1.unwrap_or_default(),
-        service_id: None,
+        service_id: p.service_id,
         dateoccurred: now,
         lastactiondate: now,
         respondbydate: now,
@@ -662,6 +672,9 @@ fn update(d: &Data, t: &mut Ticket, p: Patch, now: DateTime<Utc>) {
     }
     if let Some(x) = p.team {
         t.team = d.team_by_name(&x).map(|t| t.name.clone()).unwrap_or(x);
+    }
+    if let Some(x) = p.service_id {
+        t.service_id = Some(x);
     }
     if let Some(x) = p.category_1 {
         t.category_1 = x;
