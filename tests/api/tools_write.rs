@@ -123,6 +123,7 @@ async fn create_ticket_resolves_every_name() {
     assert_eq!(t.priority_id, 2);
     assert_eq!(t.status_id, 2);
     assert_eq!(t.category_1, "Networking");
+    assert_eq!(t.service_id, Some(4), "linked to Network Monitoring");
     assert_eq!(created["site_name"], "Acorn Yard");
     assert_eq!(created["priority_name"], "P2 - High");
     assert_eq!(created["service_name"], "Network Monitoring");
