@@ -551,3 +551,55 @@ async fn json_tools_files_work_too() {
     assert_eq!(out["rows"].as_array().unwrap().len(), 2);
     assert_eq!(out["has_more"], true);
 }
+
+#[tokio::test]
+async fn report_runs_are_not_retried_and_send_only_known_parameters() {
+    use halo_mcp::sandbox::{Fault, FaultKind};
+    let app = spawn_app().await;
+    let sandbox = app.sandbox.as_ref().unwrap();
+    let report_calls = || {
+        sandbox
+            .request_log()
+            .into_iter()
+            .filter(|r| r.method == "GET" && r.path.ends_with("/report/1"))
+            .collect::<Vec<_>>()
+    };
+    // Resolve the customer first, so the fault hits the report run itself.
+    app.call_ok(
+        "Whitespace_Report",
+        json!({"customer": "Acorn Construction"}),
+    )
+    .await;
+    let before = report_calls().len();
+    sandbox.faults().inject(Fault {
+        path_contains: Some("/report/1".into()),
+        method: Some(http::Method::GET),
+        times: 1,
+        kind: FaultKind::Status(504),
+    });
+    let error = app
+        .call_err(
+            "Whitespace_Report",
+            json!({"customer": "Acorn Construction"}),
+        )
+        .await;
+    assert!(error.contains("Halo gave up running the report"), "{error}");
+    assert_eq!(report_calls().len(), before + 1, "a 504 is not retried");
+
+    let calls = report_calls();
+    for call in &calls {
+        for name in &call.query_params {
+            assert!(
+                [
+                    "loadreport",
+                    "client_id",
+                    "clientname",
+                    "reportingperiodstartdate",
+                    "reportingperiodenddate"
+                ]
+                .contains(&name.as_str()),
+                "unexpected report parameter {name}"
+            );
+        }
+    }
+}
