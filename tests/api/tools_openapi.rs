@@ -198,3 +198,70 @@ async fn every_tool_sends_only_documented_paths_and_parameters() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_system_tools_are_listed_in_halos_order_with_halos_titles_and_hints() {
+    let app = spawn_app().await;
+    let body = app.rpc("tools/list", json!({})).await;
+    let tools = body["result"]["tools"].as_array().expect("tools");
+    // (name, Halo's title, readOnly, destructive, idempotent)
+    let expected = [
+        ("search_tickets", "Search Tickets", true, false, true),
+        ("get_ticket", "Get One Ticket", true, false, true),
+        (
+            "get_assigned_tickets",
+            "Get Assigned Tickets",
+            true,
+            false,
+            true,
+        ),
+        ("create_ticket", "Create new Ticket", false, false, false),
+        ("action_ticket", "Action a Ticket", false, true, false),
+        ("add_ticket_note", "Add Note to Ticket", false, false, false),
+        ("assign_ticket_to_me", "Assign to me", false, true, true),
+        ("log_time", "Log Time", false, false, false),
+        (
+            "search_knowledge_base",
+            "Search Knowledge Base",
+            true,
+            false,
+            true,
+        ),
+        ("get_article", "Get One Article", true, false, true),
+        (
+            "get_ticket_matches",
+            "Get matching Articles and Tickets for a Ticket",
+            true,
+            false,
+            true,
+        ),
+        (
+            "apply_ai_suggestion",
+            "Apply AI Suggestion",
+            false,
+            true,
+            true,
+        ),
+        ("get_user_info", "Get User Info", true, false, true),
+        (
+            "search_service_catalogue",
+            "Search Service Catalogue",
+            true,
+            false,
+            true,
+        ),
+    ];
+    assert!(tools.len() >= expected.len());
+    for (tool, (name, title, read_only, destructive, idempotent)) in tools.iter().zip(expected) {
+        assert_eq!(tool["name"], name);
+        assert_eq!(tool["title"], title, "{name}");
+        let hints = &tool["annotations"];
+        assert_eq!(hints["readOnlyHint"], read_only, "{name}");
+        assert_eq!(hints["destructiveHint"], destructive, "{name}");
+        assert_eq!(hints["idempotentHint"], idempotent, "{name}");
+        assert_eq!(
+            tool["inputSchema"]["additionalProperties"], false,
+            "{name} is strict"
+        );
+    }
+}
