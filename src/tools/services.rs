@@ -76,6 +76,8 @@ pub async fn resolve_service(ctx: &CallContext, input: &str) -> Result<Named, To
             .filter_map(service_named)
             .collect();
     }
+    // There is no service lookup kind; the kind passed only labels messages, and every
+    // message is relabelled as a service below.
     pick(LookupKind::Outcome, trimmed, &candidates).map_err(|e| match e {
         ResolveError::NotFound { suggestions, .. } => not_found(suggestions),
         ResolveError::Ambiguous { candidates, .. } => ToolError::Resolve(ResolveError::Ambiguous {
