@@ -35,7 +35,7 @@ fn rss_kb(pid: u32) -> u64 {
 }
 
 async fn call(http: &reqwest::Client, url: &str, n: usize) -> Result<(), String> {
-    let (name, arguments) = if n % 2 == 0 {
+    let (name, arguments) = if n.is_multiple_of(2) {
         ("get_ticket", json!({"ticket_id": 1001 + (n % 30) as i64, "recent_actions": 3}))
     } else {
         ("search_tickets", json!({"page_size": 10, "page": 1 + (n % 3) as u32}))
