@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::authz::Caller;
 use super::envelope::{Paging, order_rows};
 use super::errors::{ApiError, ApiResult};
-use super::matches::{article_corpus, related_articles};
+use super::matches::{corpora, related_articles};
 use super::model::KbArticle;
 use super::params::{Params, path_id};
 use super::similarity::strip_html;
@@ -69,7 +69,7 @@ pub async fn list(
         }
         if let Some(s) = &search {
             let needle = s.to_lowercase();
-            let mut ranked = article_corpus(d).rank(s, 0.0, None);
+            let mut ranked = corpora(d).articles.rank(s, 0.0, None);
             // Plain substring hits (e.g. a tag) count even when the words score low.
             for a in &d.articles {
                 let hay = format!(

@@ -1,6 +1,9 @@
 //! Halo AI's "matched tickets" and "matched articles" for a ticket (`FaultVectorScore` rows),
 //! computed with the deterministic similarity ranking instead of embeddings.
 
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 use serde_json::{Value, json};
 
 use super::model::{KbArticle, Ticket};
@@ -30,13 +33,57 @@ pub fn article_text(a: &KbArticle) -> String {
     )
 }
 
+/// Both corpora, built once per state change: tokenising every ticket and article on every
+/// single-ticket read made `GET /Tickets/{id}` the slowest call in the sandbox.
+pub struct Corpora {
+    pub tickets: Corpus,
+    pub articles: Corpus,
+}
+
+/// The corpora for the current state; emptied by every write (see `SandboxState::write`).
+#[derive(Default)]
+pub struct CorpusCache(Mutex<Option<Arc<Corpora>>>);
+
+impl CorpusCache {
+    pub fn clear(&self) {
+        *self.0.lock() = None;
+    }
+}
+
+impl Clone for CorpusCache {
+    /// A copied state rebuilds its own corpora.
+    fn clone(&self) -> Self {
+        CorpusCache::default()
+    }
+}
+
+impl std::fmt::Debug for CorpusCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CorpusCache")
+    }
+}
+
+/// The cached corpora, built on first use after a change.
+pub fn corpora(d: &Data) -> Arc<Corpora> {
+    let mut cache = d.corpus_cache.0.lock();
+    if let Some(corpora) = cache.as_ref() {
+        return corpora.clone();
+    }
+    let built = Arc::new(Corpora {
+        tickets: ticket_corpus(d),
+        articles: article_corpus(d),
+    });
+    *cache = Some(built.clone());
+    built
+}
+
 fn ticket_corpus(d: &Data) -> Corpus {
     let docs: Vec<(i64, String)> = d.tickets.iter().map(|t| (t.id, ticket_text(t))).collect();
     let extra: Vec<String> = d.articles.iter().map(article_text).collect();
     Corpus::new(&docs, &extra)
 }
 
-pub fn article_corpus(d: &Data) -> Corpus {
+fn article_corpus(d: &Data) -> Corpus {
     let docs: Vec<(i64, String)> = d
         .articles
         .iter()
@@ -48,7 +95,8 @@ pub fn article_corpus(d: &Data) -> Corpus {
 }
 
 pub fn matched_tickets(d: &Data, t: &Ticket) -> Vec<Value> {
-    ticket_corpus(d)
+    corpora(d)
+        .tickets
         .rank(&ticket_text(t), MIN_TICKET_SCORE, Some(t.id))
         .into_iter()
         .take(MAX_TICKET_MATCHES)
@@ -67,7 +115,9 @@ pub fn matched_tickets(d: &Data, t: &Ticket) -> Vec<Value> {
 
 /// Articles ranked by text similarity, with explicitly related articles first.
 pub fn related_articles(d: &Data, t: &Ticket) -> Vec<(i64, f64)> {
-    let mut ranked = article_corpus(d).rank(&ticket_text(t), MIN_ARTICLE_SCORE, None);
+    let mut ranked = corpora(d)
+        .articles
+        .rank(&ticket_text(t), MIN_ARTICLE_SCORE, None);
     let linked: Vec<i64> = d
         .articles
         .iter()

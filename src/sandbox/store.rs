@@ -39,6 +39,9 @@ pub struct Data {
     pub access_tokens: Vec<AccessToken>,
     pub refresh_tokens: Vec<RefreshToken>,
     pub auth_codes: Vec<AuthCode>,
+    /// Similarity corpora derived from the tickets and articles; never persisted.
+    #[serde(skip)]
+    pub(crate) corpus_cache: super::matches::CorpusCache,
     pub next_ticket_id: i64,
     pub next_timesheet_id: i64,
     pub next_suggestion_id: i64,
@@ -190,7 +193,12 @@ impl SandboxState {
     /// Changes the state and persists it. Persistence failures are logged, not returned: the
     /// in-memory change has happened and the caller's request succeeded.
     pub fn write<R>(&self, f: impl FnOnce(&mut Data) -> R) -> R {
-        let result = f(&mut self.inner.data.write());
+        let result = {
+            let mut data = self.inner.data.write();
+            let result = f(&mut data);
+            data.corpus_cache.clear();
+            result
+        };
         if let Err(e) = self.persist() {
             tracing::error!(error = %e, "sandbox state not persisted");
         }
