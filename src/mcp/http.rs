@@ -16,6 +16,7 @@ use axum::routing::any;
 use bytes::Bytes;
 use http::{HeaderValue, Method, StatusCode, header};
 use http_body_util::{BodyExt, Full, Limited};
+use rmcp::model::ClientJsonRpcMessage;
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use serde_json::{Value, json};
@@ -121,14 +122,19 @@ fn origin_allowed(request: &Request, guards: &Guards) -> Result<(), String> {
 }
 
 /// What the request asks for, for the log line.
-#[derive(Default)]
-struct Summary {
-    method: String,
-    tool: Option<String>,
+#[derive(Debug, Default)]
+pub struct Summary {
+    /// The JSON-RPC method, or `response` for a client's response to a server request.
+    pub method: String,
+    /// The tool named by a `tools/call`.
+    pub tool: Option<String>,
 }
 
 /// Checks the body is one JSON-RPC message; batches are refused (removed from MCP in 2025-06-18).
-fn inspect(body: &[u8]) -> Result<Summary, Box<Response>> {
+/// The error is the complete JSON-RPC error response the edge sends.
+///
+/// Public for the fuzz targets (`fuzz/fuzz_targets/mcp_request.rs`).
+pub fn inspect(body: &[u8]) -> Result<Summary, Box<Response>> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
         Box::new(jsonrpc_error(
             StatusCode::BAD_REQUEST,
@@ -177,6 +183,26 @@ fn inspect(body: &[u8]) -> Result<Summary, Box<Response>> {
         .and_then(Value::as_str)
         .unwrap_or("response")
         .to_string();
+    // A well-formed envelope can still not fit the MCP schema (e.g. `params` an array); rmcp
+    // would answer that 415 with a plain-text body, which no JSON-RPC client can read.
+    if let Err(error) = serde_json::from_slice::<ClientJsonRpcMessage>(body) {
+        let (code, what) = if is_response {
+            (-32600, "Invalid Request")
+        } else {
+            (-32602, "Invalid params")
+        };
+        let id = map.get("id").cloned().unwrap_or(Value::Null);
+        let message = format!("{what}: '{method}' does not fit the MCP schema ({error})");
+        let body = json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}});
+        return Err(Box::new(
+            (
+                StatusCode::BAD_REQUEST,
+                [(header::CONTENT_TYPE, "application/json")],
+                body.to_string(),
+            )
+                .into_response(),
+        ));
+    }
     let tool = (method == "tools/call")
         .then(|| map.get("params")?.get("name")?.as_str().map(str::to_string))
         .flatten();
@@ -330,4 +356,47 @@ fn log_request(
         duration_ms = started.elapsed().as_secs_f64() * 1000.0,
         "mcp request"
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn refusal(body: &str) -> (StatusCode, Value) {
+        let response = inspect(body.as_bytes()).expect_err("refused");
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    /// Found by the `mcp_request` fuzz target: rmcp answered this 415 with a plain-text body.
+    #[tokio::test]
+    async fn a_message_that_does_not_fit_the_mcp_schema_gets_a_json_rpc_error() {
+        let (status, body) =
+            refusal(r#"{"jsonrpc":"2.0","id":12,"method":"tools/call","params":["get_ticket",1]}"#)
+                .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["error"]["code"], -32602);
+        assert_eq!(body["id"], 12);
+        let (_, body) = refusal(r#"{"jsonrpc":"2.0","result":{}}"#).await;
+        assert_eq!(body["error"]["code"], -32600);
+    }
+
+    #[test]
+    fn messages_that_fit_are_summarised() {
+        let ok = |body: &str| inspect(body.as_bytes()).map_err(|_| ()).unwrap();
+        let call = ok(
+            r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_ticket","arguments":{"ticket_id":1}}}"#,
+        );
+        assert_eq!(call.method, "tools/call");
+        assert_eq!(call.tool.as_deref(), Some("get_ticket"));
+        assert_eq!(
+            ok(r#"{"jsonrpc":"2.0","id":"s1","result":{}}"#).method,
+            "response"
+        );
+        assert_eq!(
+            ok(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#).tool,
+            None
+        );
+    }
 }
