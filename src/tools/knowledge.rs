@@ -54,7 +54,7 @@ fn article_row(raw: &Value) -> Value {
     put(
         &mut a,
         "excerpt",
-        shape::body(
+        shape::excerpt(
             raw,
             &["description", "description_html"],
             shape::EXCERPT_LIMIT,

@@ -167,7 +167,7 @@ async fn service(ctx: &CallContext, raw: &Value) -> Value {
     put(
         &mut s,
         "summary",
-        shape::body(raw, &["summary"], shape::EXCERPT_LIMIT),
+        shape::excerpt(raw, &["summary"], shape::EXCERPT_LIMIT),
     );
     put(&mut s, "category", text(raw, "service_category_name"));
     put(

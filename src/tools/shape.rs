@@ -38,6 +38,15 @@ pub fn body(raw: &Value, fields: &[&str], limit: usize) -> Option<String> {
         .map(|html| truncate(&html_to_text(&html), limit))
 }
 
+/// A short plain-text preview of the first present field among `fields`, for list rows.
+pub fn excerpt(raw: &Value, fields: &[&str], limit: usize) -> Option<String> {
+    fields
+        .iter()
+        .find_map(|f| raw.get(*f).and_then(Value::as_str))
+        .map(|html| crate::halo::text::html_excerpt(html, limit))
+        .filter(|s| !s.is_empty())
+}
+
 /// Puts `value` under `key` unless it is null, keeping results compact.
 pub fn put(map: &mut Map<String, Value>, key: &str, value: impl Into<Value>) {
     let value = value.into();
@@ -155,7 +164,7 @@ pub async fn ticket(ctx: &CallContext, raw: &Value, detailed: bool) -> Value {
         put(
             &mut t,
             "details_excerpt",
-            body(raw, &["details", "details_html"], EXCERPT_LIMIT),
+            excerpt(raw, &["details", "details_html"], EXCERPT_LIMIT),
         );
     }
     Value::Object(t)
