@@ -41,3 +41,45 @@ pub fn system_tools() -> Vec<Arc<dyn ToolHandler>> {
     tools.extend(services::tools());
     tools
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mcp::Effect;
+    use crate::mcp::schema::{is_snake_case, violations};
+
+    /// Every advertised schema is flat and Copilot-safe; every tool has a snake_case name, a
+    /// title, a description and annotations that match what it does.
+    #[test]
+    fn every_system_tool_is_copilot_safe() {
+        let tools = system_tools();
+        assert_eq!(tools.len(), 14, "Halo has 14 system tools");
+        for tool in &tools {
+            let d = tool.definition();
+            assert!(is_snake_case(&d.name), "{} is not snake_case", d.name);
+            assert!(!d.title.is_empty(), "{} has no title", d.name);
+            assert!(
+                d.description.len() > 40,
+                "{} needs a real description",
+                d.name
+            );
+            let problems = violations(&d.input_schema);
+            assert!(problems.is_empty(), "{}: {problems:?}", d.name);
+            assert_eq!(
+                d.input_schema.get("additionalProperties"),
+                Some(&serde_json::Value::Bool(false)),
+                "{} must refuse unknown arguments",
+                d.name
+            );
+            let advertised = d.to_tool();
+            let hints = advertised.annotations.expect("annotations");
+            let read_only = d.effect == Effect::Read;
+            assert_eq!(hints.read_only_hint, Some(read_only), "{}", d.name);
+            assert_eq!(hints.open_world_hint, Some(true), "{}", d.name);
+            if d.effect == Effect::Add {
+                assert_eq!(hints.destructive_hint, Some(false), "{}", d.name);
+                assert_eq!(hints.idempotent_hint, Some(false), "{}", d.name);
+            }
+        }
+    }
+}
