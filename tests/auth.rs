@@ -1,8 +1,9 @@
 //! Sign-in and secrets (issue 6): the OAuth dance against the sandbox's Halo sign-in page, its
 //! failure cases, each sign-in mode, Key Vault through the real Azure SDK against local HTTPS
-//! fakes, and log hygiene.
+//! fakes, log hygiene, and the consent page for dynamically registered clients.
 
 mod auth {
+    mod consent;
     pub mod helpers;
     mod keyvault;
     mod kv_fake;

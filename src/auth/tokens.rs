@@ -1,4 +1,4 @@
-//! Self-contained tokens: every pending authorization, authorization code, access token,
+//! Self-contained tokens: every pending authorization, consent request, authorization code, access token,
 //! refresh token and dynamically registered client is a JSON payload sealed with AES-256-GCM
 //! (the `aes-gcm` crate), so any instance can check any token and nothing is stored.
 //!
@@ -24,6 +24,9 @@ const NONCE_LEN: usize = 12;
 pub enum TokenKind {
     /// The `state` we send to Halo while the user signs in.
     Pending,
+    /// A validated authorization request waiting on the consent page (dynamically registered
+    /// clients only); doubles as the page's CSRF token.
+    Consent,
     /// The authorization code we hand the client.
     Code,
     Access,
@@ -38,6 +41,7 @@ impl TokenKind {
     fn label(self) -> &'static str {
         match self {
             TokenKind::Pending => "pending",
+            TokenKind::Consent => "consent",
             TokenKind::Code => "code",
             TokenKind::Access => "access",
             TokenKind::Refresh => "refresh",

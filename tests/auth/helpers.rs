@@ -133,8 +133,23 @@ impl TestApp {
             .expect("authorize answers")
     }
 
-    /// The whole browser leg: authorize → Halo sign-in page → sign in as `login` → callback →
-    /// the client's redirect URI.
+    /// The authorization request every sign-in here makes for `client_id`.
+    pub async fn authorize_as(&self, client_id: &str, challenge: &str) -> reqwest::Response {
+        self.authorize(&[
+            ("response_type", "code"),
+            ("client_id", client_id),
+            ("redirect_uri", CLIENT_REDIRECT),
+            ("state", "client-state-123"),
+            ("code_challenge", challenge),
+            ("code_challenge_method", "S256"),
+            ("scope", "halo offline_access"),
+            ("resource", &self.mcp_url),
+        ])
+        .await
+    }
+
+    /// The whole browser leg for a client that needs no consent (the static client):
+    /// authorize → Halo sign-in page → sign in as `login` → callback → the client's redirect URI.
     pub async fn sign_in(
         &self,
         client_id: &str,
@@ -142,18 +157,50 @@ impl TestApp {
         login: &str,
         password: &str,
     ) -> ClientRedirect {
-        let response = self
-            .authorize(&[
-                ("response_type", "code"),
-                ("client_id", client_id),
-                ("redirect_uri", CLIENT_REDIRECT),
-                ("state", "client-state-123"),
-                ("code_challenge", challenge),
-                ("code_challenge_method", "S256"),
-                ("scope", "halo offline_access"),
-                ("resource", &self.mcp_url),
-            ])
-            .await;
+        let response = self.authorize_as(client_id, challenge).await;
+        self.sign_in_at_halo(response, challenge, login, password)
+            .await
+    }
+
+    /// The same for a dynamically registered client: the consent page comes first, and the
+    /// agent clicks Allow.
+    pub async fn sign_in_with_consent(
+        &self,
+        client_id: &str,
+        challenge: &str,
+        login: &str,
+        password: &str,
+    ) -> ClientRedirect {
+        let page = ConsentPage::read(self.authorize_as(client_id, challenge).await).await;
+        let allowed = self.decide(&page.form("allow"), Some(&page.cookie)).await;
+        self.sign_in_at_halo(allowed, challenge, login, password)
+            .await
+    }
+
+    /// Posts the consent form as a browser would, with the consent cookie if given.
+    pub async fn decide(
+        &self,
+        form: &[(String, String)],
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .http
+            .post(format!("{}/oauth/authorize", self.base_url))
+            .form(form);
+        if let Some(cookie) = cookie {
+            request = request.header("Cookie", cookie);
+        }
+        request.send().await.expect("consent POST answers")
+    }
+
+    /// From our redirect to Halo's sign-in to the client's redirect URI.
+    pub async fn sign_in_at_halo(
+        &self,
+        response: reqwest::Response,
+        challenge: &str,
+        login: &str,
+        password: &str,
+    ) -> ClientRedirect {
         let halo_authorize = location(&response);
         let sandbox = self.sandbox_url.as_deref().expect("embedded sandbox");
         assert!(
@@ -277,5 +324,50 @@ impl TestApp {
         let body: Value = response.json().await.expect("json");
         assert_eq!(body["result"]["isError"], false, "{tool} failed: {body}");
         body["result"]["structuredContent"].clone()
+    }
+}
+
+/// The consent page as a browser received it.
+pub struct ConsentPage {
+    pub headers: reqwest::header::HeaderMap,
+    pub html: String,
+    /// The sealed consent token in the form.
+    pub token: String,
+    /// `name=value` of the consent cookie, ready for a `Cookie` header.
+    pub cookie: String,
+}
+
+impl ConsentPage {
+    pub async fn read(response: reqwest::Response) -> ConsentPage {
+        assert_eq!(response.status(), 200, "expected the consent page");
+        let headers = response.headers().clone();
+        let html = response.text().await.expect("html");
+        let marker = "name=\"consent\" value=\"";
+        let start = html.find(marker).expect("consent token in the form") + marker.len();
+        let token = html[start..]
+            .split('"')
+            .next()
+            .expect("token value")
+            .to_string();
+        let cookie = headers
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .expect("consent cookie")
+            .to_string();
+        ConsentPage {
+            headers,
+            html,
+            token,
+            cookie,
+        }
+    }
+
+    /// The form fields the browser posts when `decision` is clicked.
+    pub fn form(&self, decision: &str) -> Vec<(String, String)> {
+        vec![
+            ("consent".into(), self.token.clone()),
+            ("decision".into(), decision.into()),
+        ]
     }
 }

@@ -312,10 +312,12 @@ async fn dynamic_registration_then_sign_in_as_a_public_client() {
     let to_client = location(&no_pkce);
     assert_eq!(query(&to_client)["error"], "invalid_request");
 
+    // A registered client needs the agent's consent first: the agent clicks Allow.
     let (verifier, challenge) = pkce_pair();
     let redirect = app
-        .sign_in(client_id, &challenge, "priya", "priya-demo")
+        .sign_in_with_consent(client_id, &challenge, "priya", "priya-demo")
         .await;
+    assert_eq!(redirect.params["state"], "client-state-123");
     let (status, tokens) = app
         .token(&[
             ("grant_type", "authorization_code"),

@@ -1,16 +1,20 @@
 //! `GET /oauth/authorize`: checks the client's request, then sends the browser to Halo's
-//! sign-in with our own PKCE pair and a sealed pending authorization as Halo's `state`.
+//! sign-in with our own PKCE pair and a sealed pending authorization as Halo's `state` — at once
+//! for the static client, after the agent allows it on our consent page ([`super::consent`])
+//! for a dynamically registered one.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
 use axum::response::Response;
+use http::HeaderMap;
 
-use super::claims::PendingClaims;
+use super::claims::{AuthorizationRequest, PendingClaims};
+use super::clients::{Client, ClientKind};
 use super::error::{error_page, redirect};
-use super::{clients, pkce};
-use crate::auth::tokens::{TokenKind, random_string};
+use super::{clients, consent, pkce};
+use crate::auth::tokens::{TokenCodec, TokenKind, random_string};
 use crate::auth::{AuthContext, MCP_SCOPE};
 
 /// How long the agent has to sign in at Halo.
@@ -34,6 +38,7 @@ pub fn granted_scope(requested: Option<&str>) -> String {
 
 pub async fn authorize(
     State(ctx): State<Arc<AuthContext>>,
+    headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let get = |name: &str| {
@@ -102,12 +107,34 @@ pub async fn authorize(
         return fail("invalid_scope", "none of the requested scopes is known");
     }
 
-    let verifier = random_string(48);
-    let pending = PendingClaims {
+    let request = AuthorizationRequest {
         redirect_uri: redirect_uri.to_string(),
         state: state.map(str::to_string),
         challenge: challenge.map(str::to_string),
         scope,
+    };
+    // The operator configured the static client, which is its approval; anyone can register a
+    // client, so the agent approves each of those before we act for it at Halo (MCP's
+    // confused-deputy rule for a proxy authorization server with one upstream client id).
+    if let ClientKind::Registered(claims) = &client.kind {
+        return consent::page(&ctx, &codec, &client, claims, request, &headers);
+    }
+    send_to_halo(&ctx, &codec, &client, request).await
+}
+
+/// Sends the browser to Halo's sign-in with our own PKCE pair, the request sealed as `state`.
+pub async fn send_to_halo(
+    ctx: &AuthContext,
+    codec: &TokenCodec,
+    client: &Client,
+    request: AuthorizationRequest,
+) -> Response {
+    let verifier = random_string(48);
+    let pending = PendingClaims {
+        redirect_uri: request.redirect_uri.clone(),
+        state: request.state.clone(),
+        challenge: request.challenge,
+        scope: request.scope,
         verifier: verifier.clone(),
     };
     let halo_state = codec.seal(
@@ -119,7 +146,17 @@ pub async fn authorize(
     );
     let endpoints = match ctx.halo.auth_endpoints().await {
         Ok(endpoints) => endpoints,
-        Err(error) => return fail("temporarily_unavailable", &error.to_string()),
+        Err(error) => {
+            return redirect(
+                &request.redirect_uri,
+                &[
+                    ("error", "temporarily_unavailable"),
+                    ("error_description", &error.to_string()),
+                    ("state", request.state.as_deref().unwrap_or("")),
+                    ("iss", &ctx.issuer),
+                ],
+            );
+        }
     };
     let halo_scope = if ctx
         .halo_scopes

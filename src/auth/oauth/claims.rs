@@ -13,6 +13,26 @@ pub struct PendingClaims {
     pub verifier: String,
 }
 
+/// An authorization request that passed every check in `/oauth/authorize`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuthorizationRequest {
+    pub redirect_uri: String,
+    pub state: Option<String>,
+    pub challenge: Option<String>,
+    pub scope: String,
+}
+
+/// The consent page's sealed form token: the request awaiting the agent's decision, bound to
+/// the browser that was shown the page (SHA-256 of its consent cookie), so another site cannot
+/// submit a token it obtained itself.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConsentClaims {
+    #[serde(rename = "r")]
+    pub request: AuthorizationRequest,
+    #[serde(rename = "b")]
+    pub browser: String,
+}
+
 /// Halo's tokens for the signed-in agent.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HaloTokens {

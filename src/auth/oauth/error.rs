@@ -49,11 +49,13 @@ impl IntoResponse for OAuthError {
     }
 }
 
-fn escape(s: &str) -> String {
+/// Escapes text for HTML element content and quoted attribute values.
+pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 /// A 400 page for an authorization request we cannot safely redirect back (unknown client,

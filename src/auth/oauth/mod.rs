@@ -2,7 +2,7 @@
 //! federating the sign-in itself to Halo's Authorization Code flow. Stateless: every
 //! intermediate artefact is a sealed token (see [`super::tokens`]).
 //!
-//! Flow: client → `/oauth/authorize` → Halo `/auth/authorize` (our own PKCE; `state` = sealed
+//! Flow: client → `/oauth/authorize` (→ our consent page for dynamically registered clients) → Halo `/auth/authorize` (our own PKCE; `state` = sealed
 //! pending authorization) → agent signs in → `/oauth/callback` (Halo code exchanged with our
 //! client secret) → client redirect with our sealed code → `/oauth/token` → our sealed access
 //! and refresh tokens, which carry the Halo tokens inside.
@@ -11,6 +11,7 @@ pub mod authorize;
 pub mod callback;
 pub mod claims;
 pub mod clients;
+pub mod consent;
 pub mod error;
 pub mod metadata;
 pub mod pkce;
@@ -45,7 +46,10 @@ pub fn routes(ctx: Arc<AuthContext>) -> Router {
             "/.well-known/openid-configuration",
             get(metadata::authorization_server),
         )
-        .route("/oauth/authorize", get(authorize::authorize))
+        .route(
+            "/oauth/authorize",
+            get(authorize::authorize).post(consent::decide),
+        )
         .route("/oauth/callback", get(callback::callback))
         .route("/oauth/token", post(token::token))
         .route("/oauth/register", post(register::register))

@@ -1,0 +1,277 @@
+//! The consent page for dynamically registered clients, and `POST /oauth/authorize`, where the
+//! agent's Allow or Deny lands.
+//!
+//! Anyone can register a client, and every client reaches Halo through our one Halo client id,
+//! so without this page a registered client could have an agent signed in (Halo may skip its own
+//! prompt for a known session) and receive a code for them — the confused-deputy risk the MCP
+//! authorization spec names. The static client is configured by the operator and skips it.
+//!
+//! Stateless: the form carries the already validated request as a short-lived sealed
+//! [`TokenKind::Consent`] token bound to the client id. That token is the CSRF token, and it is
+//! also bound to the browser shown the page through a random `SameSite=Strict` cookie (the token
+//! holds its SHA-256), so another site cannot post a token it obtained for itself. The page
+//! refuses framing, and everything shown is escaped: the client name is the registrant's text.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, State};
+use axum::response::{Html, IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use http::{HeaderMap, HeaderValue, StatusCode, header};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use super::authorize::send_to_halo;
+use super::claims::{AuthorizationRequest, ClientClaims, ConsentClaims};
+use super::clients::{self, Client, ClientKind};
+use super::error::{error_page, escape, redirect};
+use crate::auth::AuthContext;
+use crate::auth::tokens::{TokenCodec, TokenKind, random_string};
+
+/// How long the agent has to decide.
+pub const CONSENT_TTL_SECS: i64 = 600;
+
+/// The browser-binding cookie.
+pub const CONSENT_COOKIE: &str = "halo_mcp_consent";
+
+/// Length of a cookie value from `random_string(24)`.
+const COOKIE_LEN: usize = 32;
+
+fn digest(value: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(value.as_bytes()))
+}
+
+/// The consent cookie the browser sent, if it looks like one we set.
+fn browser_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == CONSENT_COOKIE)
+        .map(|(_, value)| value.to_string())
+        .filter(|value| {
+            value.len() == COOKIE_LEN
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
+/// Headers every consent page and error gets: no caching, no framing (clickjacking), no
+/// scripts or outside resources, no referrer.
+fn harden(response: &mut Response) {
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
+        ),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+}
+
+fn refuse(message: &str) -> Response {
+    let mut response = error_page(message);
+    harden(&mut response);
+    response
+}
+
+/// The consent page for `request` from the registered client `client`.
+pub fn page(
+    ctx: &AuthContext,
+    codec: &TokenCodec,
+    client: &Client,
+    claims: &ClientClaims,
+    request: AuthorizationRequest,
+    headers: &HeaderMap,
+) -> Response {
+    // Reuse the browser's cookie so consent pages open in two tabs both stay valid.
+    let cookie = browser_cookie(headers).unwrap_or_else(|| random_string(24));
+    let host = url::Url::parse(&request.redirect_uri)
+        .ok()
+        .and_then(|url| url.host_str().map(str::to_string))
+        .unwrap_or_default();
+    let token = codec.seal(
+        TokenKind::Consent,
+        &ctx.issuer,
+        &client.id,
+        CONSENT_TTL_SECS,
+        &ConsentClaims {
+            request,
+            browser: digest(&cookie),
+        },
+    );
+    let name = claims
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .unwrap_or("An unnamed application");
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+<title>Allow access to Halo - halo-mcp</title>\
+<style>body{{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;line-height:1.5}}\
+button{{font:inherit;padding:.5rem 1.25rem;margin-right:.75rem}}</style></head>\
+<body><main><h1>Allow <span id=\"client-name\">{name}</span> to use Halo as you?</h1>\
+<p>This application registered itself with halo-mcp. It is not one your administrator set up.</p>\
+<dl><dt>Application</dt><dd>{name}</dd><dt>Sends you back to</dt><dd id=\"redirect-host\">{host}</dd></dl>\
+<p>If you allow it and sign in to Halo, it will be able to <strong>use Halo as you through \
+halo-mcp's tools</strong>: read and change tickets, and anything else your Halo permissions \
+allow those tools to do.</p>\
+<p>Only allow applications you started connecting yourself.</p>\
+<form method=\"post\" action=\"{action}\">\
+<input type=\"hidden\" name=\"consent\" value=\"{token}\">\
+<button type=\"submit\" id=\"consent-allow\" name=\"decision\" value=\"allow\">Allow</button>\
+<button type=\"submit\" id=\"consent-deny\" name=\"decision\" value=\"deny\">Deny</button>\
+</form></main></body></html>",
+        name = escape(name),
+        host = escape(&host),
+        action = escape(&format!("{}/oauth/authorize", ctx.issuer)),
+        token = escape(&token),
+    );
+    let mut response = (StatusCode::OK, Html(body)).into_response();
+    harden(&mut response);
+    let secure = if ctx.issuer.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    let set_cookie = format!(
+        "{CONSENT_COOKIE}={cookie}; Max-Age={CONSENT_TTL_SECS}; HttpOnly; SameSite=Strict{secure}"
+    );
+    // The cookie is base64url and the rest is ASCII, so this always parses.
+    if let Ok(value) = HeaderValue::from_str(&set_cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    tracing::info!(client = %client.label(), "showing the consent page");
+    response
+}
+
+/// `POST /oauth/authorize`: the consent form. Allow continues to Halo exactly as the static
+/// client's request would; Deny sends `access_denied` to the client. Anything not provably ours
+/// gets an error page and no redirect.
+pub async fn decide(
+    State(ctx): State<Arc<AuthContext>>,
+    headers: HeaderMap,
+    form: Result<Form<HashMap<String, String>>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else {
+        return refuse("The consent form must be posted as application/x-www-form-urlencoded.");
+    };
+    let codec = match ctx.keyring.codec().await {
+        Ok(codec) => codec,
+        Err(error) => return refuse(&format!("Sign-in is unavailable: {error}")),
+    };
+    let Some(opened) = form.get("consent").and_then(|token| {
+        codec
+            .open::<ConsentClaims>(TokenKind::Consent, &ctx.issuer, token)
+            .ok()
+    }) else {
+        return refuse(
+            "This consent request is missing, expired or not valid; start again from the application.",
+        );
+    };
+    let bound = browser_cookie(&headers).is_some_and(|cookie| {
+        bool::from(
+            digest(&cookie)
+                .as_bytes()
+                .ct_eq(opened.payload.browser.as_bytes()),
+        )
+    });
+    if !bound {
+        tracing::warn!("refused a consent decision from a browser that was not shown the page");
+        return refuse(
+            "This consent request was not started in this browser; start again from the application.",
+        );
+    }
+    // The client id is sealed in the token; it must still open, and the redirect URI must still
+    // pass the allow-list, which may have narrowed since the page was shown.
+    let client = match clients::resolve(&ctx, &codec, &opened.client_id) {
+        Ok(
+            client @ Client {
+                kind: ClientKind::Registered(_),
+                ..
+            },
+        ) => client,
+        _ => return refuse("The application is no longer known; start again."),
+    };
+    let request = opened.payload.request;
+    if !client.redirect_allowed(&ctx, &request.redirect_uri) {
+        return refuse(
+            "The redirect_uri is not allowed for this client (see MCP_OAUTH_REDIRECT_ALLOWLIST).",
+        );
+    }
+    match form.get("decision").map(String::as_str) {
+        Some("allow") => {
+            tracing::info!(client = %client.label(), "the agent allowed a registered client");
+            send_to_halo(&ctx, &codec, &client, request).await
+        }
+        Some("deny") => {
+            tracing::info!(client = %client.label(), "the agent denied a registered client");
+            redirect(
+                &request.redirect_uri,
+                &[
+                    ("error", "access_denied"),
+                    ("error_description", "The user denied the request"),
+                    ("state", request.state.as_deref().unwrap_or("")),
+                    ("iss", &ctx.issuer),
+                ],
+            )
+        }
+        _ => refuse("Choose Allow or Deny."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_cookie(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_str(value).unwrap_or(HeaderValue::from_static("")),
+        );
+        headers
+    }
+
+    #[test]
+    fn only_well_formed_consent_cookies_are_read() {
+        let value = random_string(24);
+        let found = browser_cookie(&with_cookie(&format!("a=b; {CONSENT_COOKIE}={value}; c=d")));
+        assert_eq!(found.as_deref(), Some(value.as_str()));
+        assert_eq!(
+            browser_cookie(&with_cookie(&format!("{CONSENT_COOKIE}=short"))),
+            None
+        );
+        let odd = format!("{CONSENT_COOKIE}={}", "<".repeat(COOKIE_LEN));
+        assert_eq!(browser_cookie(&with_cookie(&odd)), None);
+        assert_eq!(browser_cookie(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn the_page_refuses_framing() {
+        let mut response = StatusCode::OK.into_response();
+        harden(&mut response);
+        assert_eq!(response.headers()[header::X_FRAME_OPTIONS], "DENY");
+        let csp = response.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap_or_default();
+        assert!(csp.contains("frame-ancestors 'none'"));
+    }
+}
