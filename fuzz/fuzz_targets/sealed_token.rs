@@ -16,7 +16,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use halo_mcp::auth::oauth::claims::{
-    AccessClaims, ClientClaims, CodeClaims, PendingClaims, RefreshClaims,
+    AccessClaims, ClientClaims, CodeClaims, ConsentClaims, PendingClaims, RefreshClaims,
 };
 use halo_mcp::auth::tokens::{TokenCodec, TokenError, TokenKey, TokenKind, now};
 use libfuzzer_sys::fuzz_target;
@@ -28,13 +28,14 @@ const PREVIOUS: &[u8; 32] = b"halo-mcp fuzzing key, previous!!";
 const UNRELATED: &[u8; 32] = b"some other deployment's key.....";
 const AUDIENCE: &str = "https://mcp.example/mcp";
 
-const KINDS: [TokenKind; 6] = [
+const KINDS: [TokenKind; 7] = [
     TokenKind::Pending,
     TokenKind::Code,
     TokenKind::Access,
     TokenKind::Refresh,
     TokenKind::Client,
     TokenKind::ClientSecret,
+    TokenKind::Consent,
 ];
 
 fn key(bytes: &[u8; 32]) -> TokenKey {
@@ -50,6 +51,7 @@ fn open_arbitrary(text: &str) {
     let _ = codec.open::<RefreshClaims>(TokenKind::Refresh, AUDIENCE, text);
     let _ = codec.open::<ClientClaims>(TokenKind::Client, AUDIENCE, text);
     let _ = codec.open::<()>(TokenKind::ClientSecret, AUDIENCE, text);
+    let _ = codec.open::<ConsentClaims>(TokenKind::Consent, AUDIENCE, text);
     let opened: Vec<TokenKind> = KINDS
         .into_iter()
         .filter(|kind| codec.open::<Value>(*kind, AUDIENCE, text).is_ok())
