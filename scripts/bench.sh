@@ -5,13 +5,18 @@
 # process as the Halo upstream. Needs wrk (apt-get install wrk) and a release build.
 #
 # Usage: scripts/bench.sh [DURATION_SECONDS]   (default 10 per run)
+#        HALO_MCP_BIN=<binary> scripts/bench.sh   (benchmark a given build, e.g. the packaged
+#        handler: unzip dist/halo-mcp.zip handler; otherwise a release build is made)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-10}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-target=${CARGO_TARGET_DIR:-target}
-cargo build --release --quiet --bin halo-mcp
-bin="$target/release/halo-mcp"
+if [ -n "${HALO_MCP_BIN:-}" ]; then
+  bin=$HALO_MCP_BIN
+else
+  cargo build --release --quiet --bin halo-mcp
+  bin="${CARGO_TARGET_DIR:-target}/release/halo-mcp"
+fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_up() { for _ in $(seq 1 200); do curl -fsS "$1" >/dev/null 2>&1 && return 0; sleep 0.05; done; echo "not up: $1" >&2; return 1; }

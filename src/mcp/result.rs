@@ -12,14 +12,23 @@ pub const MAX_RESULT_BYTES: usize = 100 * 1024;
 
 /// A successful result, trimmed to the size cap.
 pub fn success(value: Value) -> CallToolResult {
-    let value = fit(value, MAX_RESULT_BYTES);
-    let text = value.to_string();
-    let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
-    // structuredContent must be an object for clients on revisions up to 2025-11-25.
-    result.structured_content = Some(match value {
+    // structuredContent must be an object for clients on revisions up to 2025-11-25, and the
+    // text must be the same JSON.
+    let value = match value {
         Value::Object(_) => value,
         other => json!({ "result": other }),
-    });
+    };
+    // Serialise once in the common case; only an oversized result is shrunk and re-serialised.
+    let mut text = value.to_string();
+    let value = if text.len() <= MAX_RESULT_BYTES {
+        value
+    } else {
+        let fitted = fit(value, MAX_RESULT_BYTES);
+        text = fitted.to_string();
+        fitted
+    };
+    let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
+    result.structured_content = Some(value);
     result
 }
 
@@ -97,6 +106,15 @@ mod tests {
         let result = success(json!({"id": 1}));
         assert_eq!(result.structured_content, Some(json!({"id": 1})));
         assert_eq!(result.is_error, Some(false));
+    }
+
+    #[test]
+    fn non_object_results_are_wrapped_in_text_and_structure_alike() {
+        let result = success(json!([1, 2]));
+        let structured = result.structured_content.clone().unwrap();
+        assert_eq!(structured, json!({"result": [1, 2]}));
+        let text = serde_json::to_value(&result.content[0]).unwrap();
+        assert_eq!(text["text"], structured.to_string());
     }
 
     #[test]
