@@ -89,6 +89,34 @@ fn named_ref(n: &Named) -> (i64, String) {
     (n.id, n.name.clone())
 }
 
+/// Resolves a site or end user within the customer (when one is known) and checks it belongs
+/// there. Returns the record and, when no customer was given, the customer it belongs to.
+async fn resolve_in_customer(
+    ctx: &CallContext,
+    kind: LookupKind,
+    input: &str,
+    client: &Ref,
+) -> Result<(Named, Ref), ToolError> {
+    let found = ctx
+        .lookups
+        .resolve_within(&ctx.halo, kind, input, client.as_ref().map(|c| c.0))
+        .await?;
+    let owner = int(&found.raw, "client_id").filter(|id| *id > 0);
+    let adopted = match (client, owner) {
+        (Some((cid, cname)), Some(oc)) if *cid != oc => {
+            return Err(ToolError::InvalidArguments(format!(
+                "{} {} belongs to {}, not to {cname}",
+                kind.label(),
+                found.name,
+                text(&found.raw, "client_name").unwrap_or_else(|| format!("customer {oc}")),
+            )));
+        }
+        (None, Some(oc)) => Some((oc, text(&found.raw, "client_name").unwrap_or_default())),
+        _ => None,
+    };
+    Ok((found, adopted))
+}
+
 /// Customer, site and end user, consistent with each other.
 struct Placement {
     client: Ref,
@@ -108,57 +136,20 @@ async fn place(ctx: &CallContext, t: &NewTicket) -> Result<Placement, ToolError>
     let mut site: Ref = None;
     let mut user: Ref = None;
     if let Some(u) = optional_text(t.end_user.as_deref()) {
-        let found = ctx
-            .lookups
-            .resolve_within(
-                &ctx.halo,
-                LookupKind::User,
-                &u,
-                client.as_ref().map(|c| c.0),
-            )
-            .await?;
-        let user_client = int(&found.raw, "client_id").filter(|id| *id > 0);
-        match (&client, user_client) {
-            (Some((cid, cname)), Some(uc)) if *cid != uc => {
-                return Err(ToolError::InvalidArguments(format!(
-                    "end user {} belongs to {}, not to {cname}",
-                    found.name,
-                    text(&found.raw, "client_name").unwrap_or_else(|| format!("customer {uc}")),
-                )));
+        let (found, owner) = resolve_in_customer(ctx, LookupKind::User, &u, &client).await?;
+        if owner.is_some() {
+            // No customer given: the ticket goes to the end user's customer and site.
+            client = owner;
+            if let Some(sid) = int(&found.raw, "site_id").filter(|id| *id > 0) {
+                site = Some((sid, text(&found.raw, "site_name").unwrap_or_default()));
             }
-            (None, Some(uc)) => {
-                client = Some((uc, text(&found.raw, "client_name").unwrap_or_default()));
-                if let Some(sid) = int(&found.raw, "site_id").filter(|id| *id > 0) {
-                    site = Some((sid, text(&found.raw, "site_name").unwrap_or_default()));
-                }
-            }
-            _ => {}
         }
         user = Some(named_ref(&found));
     }
     if let Some(s) = optional_text(t.site.as_deref()) {
-        let found = ctx
-            .lookups
-            .resolve_within(
-                &ctx.halo,
-                LookupKind::Site,
-                &s,
-                client.as_ref().map(|c| c.0),
-            )
-            .await?;
-        let site_client = int(&found.raw, "client_id").filter(|id| *id > 0);
-        match (&client, site_client) {
-            (Some((cid, cname)), Some(sc)) if *cid != sc => {
-                return Err(ToolError::InvalidArguments(format!(
-                    "site {} belongs to {}, not to {cname}",
-                    found.name,
-                    text(&found.raw, "client_name").unwrap_or_else(|| format!("customer {sc}")),
-                )));
-            }
-            (None, Some(sc)) => {
-                client = Some((sc, text(&found.raw, "client_name").unwrap_or_default()));
-            }
-            _ => {}
+        let (found, owner) = resolve_in_customer(ctx, LookupKind::Site, &s, &client).await?;
+        if owner.is_some() {
+            client = owner;
         }
         site = Some(named_ref(&found));
     }
