@@ -11,6 +11,12 @@ use halo_mcp::sandbox::{RateLimit, Sandbox, SandboxOptions};
 use halo_mcp::startup::{Application, shutdown_signal};
 use halo_mcp::{banner, telemetry};
 
+/// mimalloc instead of the system allocator: a request allocates and frees hundreds of small
+/// JSON nodes, and glibc's malloc spent about a sixth of the server's CPU under load on them
+/// (profile in docs/PERFORMANCE.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "halo-mcp",

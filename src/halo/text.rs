@@ -5,8 +5,20 @@ pub fn html_to_text(html: &str) -> String {
     if !html.contains('<') && !html.contains('&') {
         return html.trim().to_string();
     }
+    if let Some(text) = paragraphs_to_text(html) {
+        return text;
+    }
+    rendered_to_text(html)
+}
+
+/// The general path: html2text renders any HTML (lists, tables, links, images).
+fn rendered_to_text(html: &str) -> String {
     let text = html2text::from_read(html.as_bytes(), 10_000).unwrap_or_else(|_| html.to_string());
-    // html2text keeps paragraph spacing; collapse runs of blank lines so bodies stay compact.
+    compact(&text)
+}
+
+/// html2text keeps paragraph spacing; runs of blank lines are collapsed so bodies stay compact.
+fn compact(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut blank_run = 0;
     for line in text.lines() {
@@ -23,6 +35,115 @@ pub fn html_to_text(html: &str) -> String {
         out.push('\n');
     }
     out.trim().to_string()
+}
+
+/// The common case without building a document: Halo's editor stores most notes and ticket
+/// bodies as `<p>` paragraphs and `<br>` breaks. Parsing those with html5ever cost about a tenth
+/// of the server's CPU per `get_ticket` (docs/PERFORMANCE.md). Returns `None` for any other tag,
+/// an entity it does not know, or a stray `<`, which then go through [`rendered_to_text`]; the
+/// tests check both paths give the same text for every fragment this one accepts.
+fn paragraphs_to_text(html: &str) -> Option<String> {
+    // Separators are held back until the next character, so trailing breaks and spaces vanish.
+    let mut text = String::with_capacity(html.len());
+    let mut line_has_text = false;
+    let mut pending_space = false;
+    let mut pending_break: Option<&str> = None;
+    let mut paragraph_open = false;
+    let mut paragraph_start = 0;
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        match c {
+            '<' => {
+                let end = rest.find('>')?;
+                let tag = &rest[1..end];
+                rest = &rest[end + 1..];
+                let name = tag
+                    .trim_start_matches('/')
+                    .split(|ch: char| ch.is_ascii_whitespace() || ch == '/')
+                    .next()
+                    .unwrap_or("");
+                if name.eq_ignore_ascii_case("p") {
+                    let closing = tag.starts_with('/');
+                    // A stray `</p>` makes an empty paragraph in HTML's parsing rules: rare
+                    // enough to leave to html2text.
+                    if closing && !paragraph_open {
+                        return None;
+                    }
+                    // So does an empty paragraph (html2text gives it no line of its own).
+                    if closing && text.len() == paragraph_start {
+                        return None;
+                    }
+                    paragraph_open = !closing;
+                    paragraph_start = text.len();
+                    if line_has_text || pending_break.is_some() {
+                        pending_break = Some("\n\n");
+                    }
+                } else if name.eq_ignore_ascii_case("br") && !tag.starts_with('/') {
+                    pending_break = Some(match pending_break {
+                        Some(_) => "\n\n",
+                        None => "\n",
+                    });
+                } else {
+                    return None;
+                }
+                line_has_text = false;
+                pending_space = false;
+            }
+            '&' => {
+                let end = rest[1..].find(';').filter(|end| *end <= 10)?;
+                let name = &rest[1..=end];
+                // html2text keeps a no-break space as U+00A0 (excerpts turn it into a space).
+                let decoded = if name == "nbsp" {
+                    '\u{a0}'
+                } else {
+                    decode_entity(name)?
+                };
+                rest = &rest[end + 2..];
+                push_word_char(
+                    &mut text,
+                    decoded,
+                    &mut line_has_text,
+                    &mut pending_space,
+                    &mut pending_break,
+                );
+            }
+            c => {
+                rest = &rest[c.len_utf8()..];
+                // HTML's whitespace, not Unicode's: a no-break space is a character.
+                if matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0c') {
+                    pending_space = line_has_text;
+                } else {
+                    push_word_char(
+                        &mut text,
+                        c,
+                        &mut line_has_text,
+                        &mut pending_space,
+                        &mut pending_break,
+                    );
+                }
+            }
+        }
+    }
+    Some(compact(&text))
+}
+
+fn push_word_char(
+    text: &mut String,
+    c: char,
+    line_has_text: &mut bool,
+    pending_space: &mut bool,
+    pending_break: &mut Option<&str>,
+) {
+    if let Some(separator) = pending_break.take() {
+        if !text.is_empty() {
+            text.push_str(separator);
+        }
+    } else if *pending_space {
+        text.push(' ');
+    }
+    *pending_space = false;
+    *line_has_text = true;
+    text.push(c);
 }
 
 /// A short plain-text preview of an HTML fragment, for list results.
@@ -152,6 +273,64 @@ mod tests {
         assert!(cut.chars().count() <= 20 + TRUNCATION_MARKER.chars().count());
         assert_eq!(html_excerpt("<br/>", 10), "");
         assert_eq!(html_excerpt("", 10), "");
+    }
+
+    /// Every fragment of up to four pieces drawn from paragraph markup, breaks, entities and
+    /// spacing renders the same through the fast path as through html2text.
+    #[test]
+    fn the_paragraph_fast_path_matches_html2text() {
+        const PIECES: &[&str] = &[
+            "<p>",
+            "</p>",
+            "<br>",
+            "<br />",
+            "<p style=\"margin:0\">",
+            "Word",
+            "two words",
+            " ",
+            "\n  ",
+            "&amp;",
+            "&nbsp;",
+            "&lt;b&gt;",
+            "caf&#233;",
+            "<P>",
+            "<br/>",
+            "x \t y",
+        ];
+        let mut checked = 0;
+        for len in 1..=4 {
+            let mut indices = vec![0usize; len];
+            loop {
+                let html: String = indices.iter().map(|&i| PIECES[i]).collect();
+                if let Some(fast) = paragraphs_to_text(&html) {
+                    assert_eq!(fast, rendered_to_text(&html), "fragment {html:?}");
+                    checked += 1;
+                }
+                let Some(pos) = indices.iter().rposition(|&i| i + 1 < PIECES.len()) else {
+                    break;
+                };
+                indices[pos] += 1;
+                indices[pos + 1..].iter_mut().for_each(|i| *i = 0);
+            }
+        }
+        assert!(checked > 20_000, "{checked}");
+    }
+
+    #[test]
+    fn other_markup_takes_the_general_path() {
+        for html in [
+            "<ul><li>a</li></ul>",
+            "<a href=\"x\">y</a>",
+            "a < b",
+            "&bogus; x",
+            "<b>x</b>",
+        ] {
+            assert_eq!(paragraphs_to_text(html), None, "{html}");
+        }
+        assert_eq!(
+            html_to_text("<ul><li>one</li><li>two</li></ul>"),
+            "* one\n* two"
+        );
     }
 
     #[test]

@@ -310,34 +310,50 @@ async fn handle(State(edge): State<Arc<Edge>>, request: Request) -> Response {
     Response::from_parts(parts, Body::from(body))
 }
 
+/// The two fields of a JSON-RPC response the log line needs. Every other field is skipped
+/// without being built, so reading the outcome of a large tool result costs a scan, not a copy.
+#[derive(serde::Deserialize)]
+struct OutcomePeek {
+    error: Option<ErrorPeek>,
+    result: Option<ResultPeek>,
+}
+
+#[derive(serde::Deserialize)]
+struct ErrorPeek {
+    code: Option<i64>,
+}
+
+#[derive(serde::Deserialize)]
+struct ResultPeek {
+    #[serde(rename = "isError")]
+    is_error: Option<bool>,
+}
+
 /// `ok`, `tool_error`, `rpc_error <code>` or `http <status>`, read from the response.
 fn outcome_of(status: StatusCode, body: &Bytes) -> String {
     if status == StatusCode::ACCEPTED {
         return "accepted".into();
     }
-    let Ok(value) = serde_json::from_slice::<Value>(body) else {
-        return if status.is_success() {
+    let fallback = || {
+        if status.is_success() {
             "ok".into()
         } else {
             format!("http {}", status.as_u16())
-        };
+        }
     };
-    if let Some(code) = value.get("error").and_then(|e| e.get("code")) {
-        return format!("rpc_error {code}");
+    let Ok(peek) = serde_json::from_slice::<OutcomePeek>(body) else {
+        return fallback();
+    };
+    if let Some(error) = peek.error {
+        return match error.code {
+            Some(code) => format!("rpc_error {code}"),
+            None => "rpc_error".into(),
+        };
     }
-    if value
-        .get("result")
-        .and_then(|r| r.get("isError"))
-        .and_then(Value::as_bool)
-        == Some(true)
-    {
+    if peek.result.and_then(|r| r.is_error) == Some(true) {
         return "tool_error".into();
     }
-    if status.is_success() {
-        "ok".into()
-    } else {
-        format!("http {}", status.as_u16())
-    }
+    fallback()
 }
 
 fn log_request(
@@ -380,6 +396,22 @@ mod tests {
         assert_eq!(body["id"], 12);
         let (_, body) = refusal(r#"{"jsonrpc":"2.0","result":{}}"#).await;
         assert_eq!(body["error"]["code"], -32600);
+    }
+
+    #[test]
+    fn the_outcome_is_read_from_the_response() {
+        let outcome = |status: StatusCode, body: &str| {
+            outcome_of(status, &Bytes::copy_from_slice(body.as_bytes()))
+        };
+        let ok = r#"{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"{}"}],"isError":false}}"#;
+        assert_eq!(outcome(StatusCode::OK, ok), "ok");
+        let failed = r#"{"jsonrpc":"2.0","id":1,"result":{"content":[],"isError":true}}"#;
+        assert_eq!(outcome(StatusCode::OK, failed), "tool_error");
+        let rpc = r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32602,"message":"x"}}"#;
+        assert_eq!(outcome(StatusCode::OK, rpc), "rpc_error -32602");
+        assert_eq!(outcome(StatusCode::ACCEPTED, ""), "accepted");
+        assert_eq!(outcome(StatusCode::NOT_ACCEPTABLE, "plain"), "http 406");
+        assert_eq!(outcome(StatusCode::OK, "{\"result\":{}}"), "ok");
     }
 
     #[test]
