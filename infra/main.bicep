@@ -63,7 +63,7 @@ param maxBodyBytes string = ''
 @description('LOG_FORMAT: text or json; blank = json under Functions.')
 param logFormat string = ''
 
-@description('RUST_LOG: tracing filter; blank = info.')
+@description('RUST_LOG: tracing filter; blank = info,rmcp=warn.')
 param rustLog string = ''
 
 // ---------------------------------------------------------------- Halo

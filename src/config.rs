@@ -43,6 +43,10 @@ const fn platform(name: &'static str, help: &'static str) -> Setting {
 }
 
 /// Every environment variable halo-mcp reads.
+/// The log filter when `RUST_LOG` is unset: our one line per request, without rmcp's
+/// per-request lifecycle lines.
+pub const DEFAULT_LOG_FILTER: &str = "info,rmcp=warn";
+
 pub const SETTINGS: &[Setting] = &[
     // Listening and the HTTP edge.
     platform(
@@ -90,8 +94,9 @@ pub const SETTINGS: &[Setting] = &[
     ),
     op(
         "RUST_LOG",
-        "info",
-        "Log filter in tracing-subscriber syntax, e.g. 'info,halo_mcp=debug'.",
+        DEFAULT_LOG_FILTER,
+        "Log filter in tracing-subscriber syntax, e.g. 'info,halo_mcp=debug'. The default keeps \
+         rmcp at warn: at info it logs three lifecycle lines for every stateless request.",
     ),
     platform(
         "FUNCTIONS_WORKER_RUNTIME",
@@ -649,7 +654,9 @@ impl Config {
                 ));
             }
         };
-        let log_filter = env.get("RUST_LOG").unwrap_or_else(|| "info".to_string());
+        let log_filter = env
+            .get("RUST_LOG")
+            .unwrap_or_else(|| DEFAULT_LOG_FILTER.to_string());
 
         let halo = HaloSettings {
             url: env.url("HALO_URL")?,

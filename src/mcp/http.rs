@@ -121,6 +121,23 @@ fn origin_allowed(request: &Request, guards: &Guards) -> Result<(), String> {
     }
 }
 
+/// Where the tool-call handler leaves the outcome of a `tools/call` for the log line, so the
+/// edge need not read it back out of a large result. Other methods leave it empty and the edge
+/// reads their (small) responses instead.
+#[derive(Debug, Clone, Default)]
+pub struct OutcomeSlot(Arc<std::sync::OnceLock<&'static str>>);
+
+impl OutcomeSlot {
+    pub fn set(&self, outcome: &'static str) {
+        // The first outcome wins; a request has exactly one.
+        let _ = self.0.set(outcome);
+    }
+
+    fn get(&self) -> Option<&'static str> {
+        self.0.get().copied()
+    }
+}
+
 /// What the request asks for, for the log line.
 #[derive(Debug, Default)]
 pub struct Summary {
@@ -288,6 +305,8 @@ async fn handle(State(edge): State<Arc<Edge>>, request: Request) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
+    let outcome_slot = OutcomeSlot::default();
+    parts.extensions.insert(outcome_slot.clone());
     let forwarded = http::Request::from_parts(parts, Full::new(bytes));
     let response = match edge.service.clone().oneshot(forwarded).await {
         Ok(response) => response,
@@ -299,7 +318,10 @@ async fn handle(State(edge): State<Arc<Edge>>, request: Request) -> Response {
         Ok(collected) => collected.to_bytes(),
         Err(never) => match never {},
     };
-    let outcome = outcome_of(parts.status, &body);
+    let outcome = match outcome_slot.get() {
+        Some(outcome) if parts.status.is_success() => outcome.to_string(),
+        _ => outcome_of(parts.status, &body),
+    };
     log_request(
         &summary.method,
         summary.tool.as_deref(),

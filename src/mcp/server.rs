@@ -12,6 +12,7 @@ use rmcp::model::{
 };
 use rmcp::service::{RequestContext, RoleServer};
 
+use super::http::OutcomeSlot;
 use super::registry::ToolRegistry;
 use super::{CallContext, ToolError, result};
 use crate::auth::Caller;
@@ -104,10 +105,18 @@ impl ServerHandler for HaloMcpServer {
         };
         let args = request.arguments.unwrap_or_default();
         let outcome = tool.call(&ctx, args).await;
+        let slot = context
+            .extensions
+            .get::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<OutcomeSlot>());
         Ok(match outcome {
-            Ok(value) => result::success(value),
+            Ok(value) => {
+                slot.inspect(|slot| slot.set("ok"));
+                result::success(value)
+            }
             Err(error) => {
                 tracing::debug!(tool = %request.name, kind = error.kind(), "tool error");
+                slot.inspect(|slot| slot.set("tool_error"));
                 result::failure(&error)
             }
         }

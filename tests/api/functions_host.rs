@@ -59,6 +59,21 @@ async fn binary_serves_on_the_functions_port_and_stops_on_sigterm() {
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["result"]["protocolVersion"], "2024-11-05");
+    // One log line per request says how it ended: a result, a tool error or a JSON-RPC error.
+    for (id, tool, ticket) in [
+        (2, "get_ticket", 1001),
+        (3, "get_ticket", 999_999),
+        (4, "no_such_tool", 1),
+    ] {
+        let response = http
+            .post(format!("{base}/mcp"))
+            .json(&json!({"jsonrpc":"2.0","id":id,"method":"tools/call",
+                "params":{"name":tool,"arguments":{"ticket_id":ticket}}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
 
     // Graceful shutdown on SIGTERM, as the host sends.
     let pid = child.0.id().to_string();
@@ -91,6 +106,19 @@ async fn binary_serves_on_the_functions_port_and_stops_on_sigterm() {
         serde_json::from_str::<Value>(first).is_ok(),
         "not JSON: {first}"
     );
+    let outcomes: Vec<String> = stderr
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|line| line["rpc_method"] == "tools/call")
+        .map(|line| line["outcome"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        outcomes,
+        ["ok", "tool_error", "rpc_error -32602"],
+        "log: {stderr}"
+    );
+    // rmcp's per-request lifecycle lines stay out of the default log.
+    assert!(!stderr.contains("\"target\":\"rmcp::"), "log: {stderr}");
 }
 
 #[tokio::test]
