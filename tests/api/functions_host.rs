@@ -118,7 +118,17 @@ async fn binary_serves_on_the_functions_port_and_stops_on_sigterm() {
         "log: {stderr}"
     );
     // rmcp's per-request lifecycle lines stay out of the default log.
-    assert!(!stderr.contains("\"target\":\"rmcp::"), "log: {stderr}");
+    let rmcp_info = stderr
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|line| line["level"] == "INFO")
+        .filter(|line| {
+            line["target"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("rmcp"))
+        })
+        .count();
+    assert_eq!(rmcp_info, 0, "log: {stderr}");
 }
 
 #[tokio::test]
