@@ -1,31 +1,36 @@
 //! The benchmark ceiling: an HTTP bridge that does nothing but forward.
 //!
-//! `scripts/bench.sh` runs this next to halo-mcp. It accepts a POST, makes the same Halo call
-//! `get_ticket` makes (one GET through reqwest, bearer token, JSON) and returns the upstream
-//! body unchanged: no JSON-RPC, no parsing, no shaping. Whatever throughput it reaches against
-//! the sandbox is the most any bridge (ours or another) can reach on the same machine, because it
-//! pays only the second HTTP exchange that a bridge cannot avoid.
+//! `scripts/bench.sh` runs this next to halo-mcp. For a POST to `/<path>?<query>` it makes the
+//! Halo call `GET <upstream><path>?<query>` the way a tool does (reqwest, bearer token, JSON) and
+//! returns the upstream body unchanged: no JSON-RPC, no parsing, no shaping. Whatever it reaches
+//! against the sandbox is the most any bridge (ours or another) can reach on the same machine,
+//! because it pays only the second HTTP exchange that a bridge cannot avoid. It uses the same
+//! allocator and runtime as halo-mcp.
 //!
-//! Usage: `passthrough <listen-port> <upstream-url> <bearer-token>`
+//! Usage: `passthrough <listen-port> <upstream-base-url> <bearer-token>`
 
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{OriginalUri, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct Upstream {
     http: reqwest::Client,
-    url: String,
+    base: String,
     token: String,
 }
 
-async fn forward(State(upstream): State<Arc<Upstream>>) -> Response {
+async fn forward(State(upstream): State<Arc<Upstream>>, OriginalUri(uri): OriginalUri) -> Response {
+    let path = uri.path_and_query().map_or("/", |p| p.as_str());
     let sent = upstream
         .http
-        .get(&upstream.url)
+        .get(format!("{}{path}", upstream.base))
         .bearer_auth(&upstream.token)
         .header(reqwest::header::ACCEPT, "application/json")
         .send()
@@ -50,13 +55,13 @@ async fn forward(State(upstream): State<Arc<Upstream>>) -> Response {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let usage = "usage: passthrough <listen-port> <upstream-url> <bearer-token>";
+    let usage = "usage: passthrough <listen-port> <upstream-base-url> <bearer-token>";
     let port: u16 = args.next().ok_or(usage)?.parse()?;
-    let url = args.next().ok_or(usage)?;
+    let base = args.next().ok_or(usage)?.trim_end_matches('/').to_string();
     let token = args.next().ok_or(usage)?;
     let upstream = Arc::new(Upstream {
         http: reqwest::Client::new(),
-        url,
+        base,
         token,
     });
     let app = Router::new().fallback(post(forward)).with_state(upstream);

@@ -6,6 +6,7 @@
 //! [`halo`] client, [`auth`] signs callers in, [`secrets`] reads Key Vault, and [`sandbox`] is a
 //! stateful stand-in for a Halo instance.
 
+pub mod allocator;
 pub mod auth;
 pub mod banner;
 pub mod config;

@@ -11,9 +11,7 @@ use halo_mcp::sandbox::{RateLimit, Sandbox, SandboxOptions};
 use halo_mcp::startup::{Application, shutdown_signal};
 use halo_mcp::{banner, telemetry};
 
-/// mimalloc instead of the system allocator: a request allocates and frees hundreds of small
-/// JSON nodes, and glibc's malloc spent about a sixth of the server's CPU under load on them
-/// (profile in docs/PERFORMANCE.md).
+/// mimalloc instead of the system allocator; see `halo_mcp::allocator`.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -58,8 +56,22 @@ enum Command {
     },
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    // Before the runtime starts its threads.
+    halo_mcp::allocator::tune();
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(run()),
+        Err(error) => {
+            eprintln!("error: could not start the async runtime: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Sandbox {
