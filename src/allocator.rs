@@ -8,6 +8,7 @@
 
 /// mimalloc option ids (`mi_option_t` in mimalloc 3 as vendored by libmimalloc-sys 0.1.49,
 /// pinned exactly in Cargo.toml): the crate leaves them unnamed on purpose.
+#[cfg(test)]
 const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
