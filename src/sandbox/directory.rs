@@ -16,6 +16,22 @@ use super::store::{Data, SandboxState};
 
 type JsonResult = ApiResult<Json<Value>>;
 
+/// `GET /api/<Entity>/{id}` for a numeric id: Halo's 400 for an id that is not a number, its 404
+/// for one that does not exist, else the record as `to_json` shows it.
+fn one_by_id(
+    state: &SandboxState,
+    raw_id: &str,
+    entity: &str,
+    to_json: impl FnOnce(&Data, i64) -> Option<Value>,
+) -> JsonResult {
+    let id = path_id(raw_id)?;
+    state.read(|d| {
+        to_json(d, id)
+            .map(Json)
+            .ok_or_else(|| ApiError::not_found(entity, id))
+    })
+}
+
 /// `GET /api/authinfo`, unauthenticated: where the authorisation server is.
 pub async fn authinfo(State(state): State<SandboxState>) -> Json<Value> {
     let base = state.base_url();
@@ -93,12 +109,7 @@ pub async fn agent_one(
     _caller: Caller,
     Path(id): Path<String>,
 ) -> JsonResult {
-    let id = path_id(&id)?;
-    state.read(|d| {
-        d.agent(id)
-            .map(|a| Json(agent_json(a)))
-            .ok_or_else(|| ApiError::not_found("Agent", id))
-    })
+    one_by_id(&state, &id, "Agent", |d, id| d.agent(id).map(agent_json))
 }
 
 pub fn user_json(d: &Data, u: &User) -> Value {
@@ -166,11 +177,8 @@ pub async fn user_one(
     Path(id): Path<String>,
 ) -> JsonResult {
     caller.require_scope("read:customers")?;
-    let id = path_id(&id)?;
-    state.read(|d| {
-        d.user(id)
-            .map(|u| Json(user_json(d, u)))
-            .ok_or_else(|| ApiError::not_found("User", id))
+    one_by_id(&state, &id, "User", |d, id| {
+        d.user(id).map(|u| user_json(d, u))
     })
 }
 
@@ -210,12 +218,7 @@ pub async fn client_one(
     Path(id): Path<String>,
 ) -> JsonResult {
     caller.require_scope("read:customers")?;
-    let id = path_id(&id)?;
-    state.read(|d| {
-        d.client(id)
-            .map(|c| Json(client_json(c)))
-            .ok_or_else(|| ApiError::not_found("Client", id))
-    })
+    one_by_id(&state, &id, "Client", |d, id| d.client(id).map(client_json))
 }
 
 fn site_json(d: &Data, s: &Site) -> Value {
@@ -254,11 +257,8 @@ pub async fn site_one(
     Path(id): Path<String>,
 ) -> JsonResult {
     caller.require_scope("read:customers")?;
-    let id = path_id(&id)?;
-    state.read(|d| {
-        d.site(id)
-            .map(|s| Json(site_json(d, s)))
-            .ok_or_else(|| ApiError::not_found("Site", id))
+    one_by_id(&state, &id, "Site", |d, id| {
+        d.site(id).map(|s| site_json(d, s))
     })
 }
 
@@ -283,13 +283,8 @@ pub async fn team_one(
     _caller: Caller,
     Path(id): Path<String>,
 ) -> JsonResult {
-    let id = path_id(&id)?;
-    state.read(|d| {
-        d.teams
-            .iter()
-            .find(|t| t.id == id)
-            .map(|t| Json(team_json(d, t)))
-            .ok_or_else(|| ApiError::not_found("Team", id))
+    one_by_id(&state, &id, "Team", |d, id| {
+        d.teams.iter().find(|t| t.id == id).map(|t| team_json(d, t))
     })
 }
 
@@ -321,12 +316,7 @@ pub async fn status_one(
     _caller: Caller,
     Path(id): Path<String>,
 ) -> JsonResult {
-    let id = path_id(&id)?;
-    state.read(|d| {
-        d.status(id)
-            .map(|s| Json(status_json(s)))
-            .ok_or_else(|| ApiError::not_found("Status", id))
-    })
+    one_by_id(&state, &id, "Status", |d, id| d.status(id).map(status_json))
 }
 
 fn priority_json(p: &Priority) -> Value {
@@ -380,11 +370,8 @@ pub async fn tickettype_one(
     _caller: Caller,
     Path(id): Path<String>,
 ) -> JsonResult {
-    let id = path_id(&id)?;
-    state.read(|d| {
-        d.tickettype(id)
-            .map(|t| Json(tickettype_json(t)))
-            .ok_or_else(|| ApiError::not_found("TicketType", id))
+    one_by_id(&state, &id, "TicketType", |d, id| {
+        d.tickettype(id).map(tickettype_json)
     })
 }
 
@@ -426,10 +413,7 @@ pub async fn outcome_one(
     _caller: Caller,
     Path(id): Path<String>,
 ) -> JsonResult {
-    let id = path_id(&id)?;
-    state.read(|d| {
-        d.outcome(id)
-            .map(|o| Json(outcome_json(o)))
-            .ok_or_else(|| ApiError::not_found("Outcome", id))
+    one_by_id(&state, &id, "Outcome", |d, id| {
+        d.outcome(id).map(outcome_json)
     })
 }
