@@ -100,11 +100,11 @@ pub trait ToolHandler: Send + Sync + 'static {
 /// A tool with typed arguments; [`typed`] turns it into a [`ToolHandler`].
 pub trait TypedTool: Send + Sync + 'static {
     type Args: DeserializeOwned + JsonSchema + Send;
-    fn run<'a>(
-        &'a self,
-        ctx: &'a CallContext,
+    fn run(
+        &self,
+        ctx: &CallContext,
         args: Self::Args,
-    ) -> BoxFuture<'a, Result<Value, ToolError>>;
+    ) -> impl Future<Output = Result<Value, ToolError>> + Send;
 }
 
 struct Typed<T> {

@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
-use futures::future::BoxFuture;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -196,91 +195,85 @@ struct ActionTicket;
 
 impl TypedTool for ActionTicket {
     type Args = ActionArgs;
-    fn run<'a>(
-        &'a self,
-        ctx: &'a CallContext,
-        args: ActionArgs,
-    ) -> BoxFuture<'a, Result<Value, ToolError>> {
-        Box::pin(async move {
-            let id = positive_id("ticket_id", args.ticket_id)?;
-            let wanted = required_text("outcome", &args.outcome)?;
-            let hours = duration_hours(args.time_taken_hours, args.time_taken_minutes, false)?;
-            let note = optional_text(args.note.as_deref());
-            let before = fetch_ticket(ctx, id).await?;
-            let outcomes = outcomes_for(ctx, int(&before, "tickettype_id")).await?;
-            let outcome = pick(LookupKind::Outcome, &wanted, &outcomes).map_err(|e| {
-                ToolError::Failed(format!(
-                    "{e} Outcomes available for this ticket: {}.",
-                    outcome_names(&outcomes)
-                ))
-            })?;
-            if flag(&outcome.raw, "mustaddnote") && note.is_none() {
-                return Err(ToolError::InvalidArguments(format!(
-                    "the outcome '{}' requires a note",
-                    outcome.name
-                )));
-            }
-            let status = resolve_opt(ctx, LookupKind::Status, args.status.as_deref()).await?;
-            let agent = match optional_text(args.agent.as_deref()) {
-                Some(a) => Some(resolve_agent(ctx, &a).await?),
-                None => None,
-            };
-            let team = match optional_text(args.team.as_deref()) {
-                Some(t) => Some(ctx.lookups.resolve(&ctx.halo, LookupKind::Team, &t).await?),
-                None => None,
-            };
-            let emails = args.email_user.unwrap_or(flag(&outcome.raw, "sendemail"));
-            let private = args.private.unwrap_or(flag(&outcome.raw, "hidefromuser"));
-            if emails && private {
-                return Err(ToolError::InvalidArguments(
-                    "a private action cannot e-mail the end user; set private to false or \
-                     email_user to false"
-                        .into(),
-                ));
-            }
+    async fn run(&self, ctx: &CallContext, args: ActionArgs) -> Result<Value, ToolError> {
+        let id = positive_id("ticket_id", args.ticket_id)?;
+        let wanted = required_text("outcome", &args.outcome)?;
+        let hours = duration_hours(args.time_taken_hours, args.time_taken_minutes, false)?;
+        let note = optional_text(args.note.as_deref());
+        let before = fetch_ticket(ctx, id).await?;
+        let outcomes = outcomes_for(ctx, int(&before, "tickettype_id")).await?;
+        let outcome = pick(LookupKind::Outcome, &wanted, &outcomes).map_err(|e| {
+            ToolError::Failed(format!(
+                "{e} Outcomes available for this ticket: {}.",
+                outcome_names(&outcomes)
+            ))
+        })?;
+        if flag(&outcome.raw, "mustaddnote") && note.is_none() {
+            return Err(ToolError::InvalidArguments(format!(
+                "the outcome '{}' requires a note",
+                outcome.name
+            )));
+        }
+        let status = resolve_opt(ctx, LookupKind::Status, args.status.as_deref()).await?;
+        let agent = match optional_text(args.agent.as_deref()) {
+            Some(a) => Some(resolve_agent(ctx, &a).await?),
+            None => None,
+        };
+        let team = match optional_text(args.team.as_deref()) {
+            Some(t) => Some(ctx.lookups.resolve(&ctx.halo, LookupKind::Team, &t).await?),
+            None => None,
+        };
+        let emails = args.email_user.unwrap_or(flag(&outcome.raw, "sendemail"));
+        let private = args.private.unwrap_or(flag(&outcome.raw, "hidefromuser"));
+        if emails && private {
+            return Err(ToolError::InvalidArguments(
+                "a private action cannot e-mail the end user; set private to false or \
+                 email_user to false"
+                    .into(),
+            ));
+        }
 
-            let mut body = Map::new();
-            body.insert("ticket_id".into(), json!(id));
-            body.insert("outcome_id".into(), json!(outcome.id));
-            put(
-                &mut body,
-                "note_html",
-                note.as_deref().map(shape::html_body),
-            );
-            put(&mut body, "new_status", status);
-            put(&mut body, "new_agent", agent.as_ref().map(|a| a.0));
-            put(&mut body, "new_team", team.as_ref().map(|t| t.name.clone()));
-            put(&mut body, "timetaken", hours);
-            if let Some(private) = args.private {
-                body.insert("hiddenfromuser".into(), json!(private));
-            }
-            if let Some(send) = args.email_user {
-                body.insert("sendemail".into(), json!(send));
-            }
-            if emails && let Some(to) = text(&before, "user_email") {
-                body.insert("emailto".into(), json!(to));
-            }
-            let (saved, after) = post_action(ctx, id, body).await?;
-            let mut out = describe(ctx, id, &saved, after.as_ref()).await;
-            put(&mut out, "outcome", outcome.name.clone());
-            put(&mut out, "outcome_id", outcome.id);
-            out.insert("private".into(), json!(private));
-            out.insert("emailed_user".into(), json!(emails));
-            put(&mut out, "time_taken_hours", hours);
-            let state = match (out.get("status_name"), out.get("agent_name")) {
-                (Some(s), Some(a)) => format!(
-                    " It is now {} and assigned to {}.",
-                    s.as_str().unwrap_or_default(),
-                    a.as_str().unwrap_or_default()
-                ),
-                _ => String::new(),
-            };
-            out.insert(
-                "message".into(),
-                json!(format!("Ran '{}' on ticket {id}.{state}", outcome.name)),
-            );
-            Ok(Value::Object(out))
-        })
+        let mut body = Map::new();
+        body.insert("ticket_id".into(), json!(id));
+        body.insert("outcome_id".into(), json!(outcome.id));
+        put(
+            &mut body,
+            "note_html",
+            note.as_deref().map(shape::html_body),
+        );
+        put(&mut body, "new_status", status);
+        put(&mut body, "new_agent", agent.as_ref().map(|a| a.0));
+        put(&mut body, "new_team", team.as_ref().map(|t| t.name.clone()));
+        put(&mut body, "timetaken", hours);
+        if let Some(private) = args.private {
+            body.insert("hiddenfromuser".into(), json!(private));
+        }
+        if let Some(send) = args.email_user {
+            body.insert("sendemail".into(), json!(send));
+        }
+        if emails && let Some(to) = text(&before, "user_email") {
+            body.insert("emailto".into(), json!(to));
+        }
+        let (saved, after) = post_action(ctx, id, body).await?;
+        let mut out = describe(ctx, id, &saved, after.as_ref()).await;
+        put(&mut out, "outcome", outcome.name.clone());
+        put(&mut out, "outcome_id", outcome.id);
+        out.insert("private".into(), json!(private));
+        out.insert("emailed_user".into(), json!(emails));
+        put(&mut out, "time_taken_hours", hours);
+        let state = match (out.get("status_name"), out.get("agent_name")) {
+            (Some(s), Some(a)) => format!(
+                " It is now {} and assigned to {}.",
+                s.as_str().unwrap_or_default(),
+                a.as_str().unwrap_or_default()
+            ),
+            _ => String::new(),
+        };
+        out.insert(
+            "message".into(),
+            json!(format!("Ran '{}' on ticket {id}.{state}", outcome.name)),
+        );
+        Ok(Value::Object(out))
     }
 }
 
@@ -304,53 +297,47 @@ struct AddTicketNote;
 
 impl TypedTool for AddTicketNote {
     type Args = NoteArgs;
-    fn run<'a>(
-        &'a self,
-        ctx: &'a CallContext,
-        args: NoteArgs,
-    ) -> BoxFuture<'a, Result<Value, ToolError>> {
-        Box::pin(async move {
-            let id = positive_id("ticket_id", args.ticket_id)?;
-            let note = required_text("note", &args.note)?;
-            let public = args.public.unwrap_or(false);
-            let before = fetch_ticket(ctx, id).await?;
-            let outcomes = outcomes_for(ctx, int(&before, "tickettype_id")).await?;
-            // Visibility and e-mail are set explicitly below, so any note outcome serves for
-            // both private and public notes.
-            let outcome = outcome_by_role(&outcomes, NOTE_OUTCOMES, "note").ok_or_else(|| {
-                ToolError::Failed(format!(
-                    "This Halo has no note outcome (looked for {}). Use action_ticket with one \
-                     of: {}.",
-                    NOTE_OUTCOMES.join(", "),
-                    outcome_names(&outcomes)
-                ))
-            })?;
-            let mut body = Map::new();
-            body.insert("ticket_id".into(), json!(id));
-            body.insert("outcome_id".into(), json!(outcome.id));
-            body.insert("note_html".into(), json!(shape::html_body(&note)));
-            body.insert("hiddenfromuser".into(), json!(!public));
-            body.insert("sendemail".into(), json!(false));
-            if let Some(important) = args.important {
-                body.insert("important".into(), json!(important));
-            }
-            let (saved, after) = post_action(ctx, id, body).await?;
-            let mut out = describe(ctx, id, &saved, after.as_ref()).await;
-            out.insert("private".into(), json!(!public));
-            put(&mut out, "outcome", outcome.name.clone());
-            put(
-                &mut out,
-                "note",
-                shape::body(&saved, &["note_html", "note"], shape::NOTE_LIMIT)
-                    .unwrap_or_else(|| truncate(&html_to_text(&note), shape::NOTE_LIMIT)),
-            );
-            let visibility = if public { "public" } else { "private" };
-            out.insert(
-                "message".into(),
-                json!(format!("Added a {visibility} note to ticket {id}.")),
-            );
-            Ok(Value::Object(out))
-        })
+    async fn run(&self, ctx: &CallContext, args: NoteArgs) -> Result<Value, ToolError> {
+        let id = positive_id("ticket_id", args.ticket_id)?;
+        let note = required_text("note", &args.note)?;
+        let public = args.public.unwrap_or(false);
+        let before = fetch_ticket(ctx, id).await?;
+        let outcomes = outcomes_for(ctx, int(&before, "tickettype_id")).await?;
+        // Visibility and e-mail are set explicitly below, so any note outcome serves for
+        // both private and public notes.
+        let outcome = outcome_by_role(&outcomes, NOTE_OUTCOMES, "note").ok_or_else(|| {
+            ToolError::Failed(format!(
+                "This Halo has no note outcome (looked for {}). Use action_ticket with one \
+                 of: {}.",
+                NOTE_OUTCOMES.join(", "),
+                outcome_names(&outcomes)
+            ))
+        })?;
+        let mut body = Map::new();
+        body.insert("ticket_id".into(), json!(id));
+        body.insert("outcome_id".into(), json!(outcome.id));
+        body.insert("note_html".into(), json!(shape::html_body(&note)));
+        body.insert("hiddenfromuser".into(), json!(!public));
+        body.insert("sendemail".into(), json!(false));
+        if let Some(important) = args.important {
+            body.insert("important".into(), json!(important));
+        }
+        let (saved, after) = post_action(ctx, id, body).await?;
+        let mut out = describe(ctx, id, &saved, after.as_ref()).await;
+        out.insert("private".into(), json!(!public));
+        put(&mut out, "outcome", outcome.name.clone());
+        put(
+            &mut out,
+            "note",
+            shape::body(&saved, &["note_html", "note"], shape::NOTE_LIMIT)
+                .unwrap_or_else(|| truncate(&html_to_text(&note), shape::NOTE_LIMIT)),
+        );
+        let visibility = if public { "public" } else { "private" };
+        out.insert(
+            "message".into(),
+            json!(format!("Added a {visibility} note to ticket {id}.")),
+        );
+        Ok(Value::Object(out))
     }
 }
 
@@ -378,83 +365,77 @@ struct LogTime;
 
 impl TypedTool for LogTime {
     type Args = TimeArgs;
-    fn run<'a>(
-        &'a self,
-        ctx: &'a CallContext,
-        args: TimeArgs,
-    ) -> BoxFuture<'a, Result<Value, ToolError>> {
-        Box::pin(async move {
-            let id = positive_id("ticket_id", args.ticket_id)?;
-            let hours = duration_hours(args.hours, args.minutes, true)?.unwrap_or_default();
-            let now = Utc::now();
-            let started = match optional_text(args.started.as_deref()) {
-                Some(s) => {
-                    let at = parse_when("started", &s, now)?;
-                    if at > now + Duration::hours(1) {
-                        return Err(ToolError::InvalidArguments(format!(
-                            "started ({}) is in the future; time is logged for work done",
-                            halo_date(at)
-                        )));
-                    }
-                    Some(at)
+    async fn run(&self, ctx: &CallContext, args: TimeArgs) -> Result<Value, ToolError> {
+        let id = positive_id("ticket_id", args.ticket_id)?;
+        let hours = duration_hours(args.hours, args.minutes, true)?.unwrap_or_default();
+        let now = Utc::now();
+        let started = match optional_text(args.started.as_deref()) {
+            Some(s) => {
+                let at = parse_when("started", &s, now)?;
+                if at > now + Duration::hours(1) {
+                    return Err(ToolError::InvalidArguments(format!(
+                        "started ({}) is in the future; time is logged for work done",
+                        halo_date(at)
+                    )));
                 }
-                None => None,
-            };
-            let note = optional_text(args.note.as_deref()).unwrap_or_else(|| "Time logged".into());
-            let before = fetch_ticket(ctx, id).await?;
-            let outcomes = outcomes_for(ctx, int(&before, "tickettype_id")).await?;
-            // Time is recorded as an action's `timetaken` (halo-api.md §4.14 (a)) rather than a
-            // TimesheetEvent: that is how Halo's own agent UI logs time on a ticket, it adds to
-            // the ticket's time total and history, and it needs only the ticket permission the
-            // other ticket tools need (a TimesheetEvent needs a timesheet scope and puts an
-            // appointment in the agent's calendar instead).
-            let outcome = outcome_by_role(&outcomes, TIME_OUTCOMES, "time")
-                .or_else(|| outcome_by_role(&outcomes, NOTE_OUTCOMES, "note"))
-                .ok_or_else(|| {
-                    ToolError::Failed(format!(
-                        "This Halo has no time-entry or note outcome. Use action_ticket with \
-                         time_taken_hours and one of: {}.",
-                        outcome_names(&outcomes)
-                    ))
-                })?;
-            let mut body = Map::new();
-            body.insert("ticket_id".into(), json!(id));
-            body.insert("outcome_id".into(), json!(outcome.id));
-            body.insert("note_html".into(), json!(shape::html_body(&note)));
-            body.insert("timetaken".into(), json!(hours));
-            body.insert("hiddenfromuser".into(), json!(true));
-            body.insert("sendemail".into(), json!(false));
-            let ended = started.map(|s| s + Duration::seconds((hours * 3600.0).round() as i64));
-            if let (Some(s), Some(e)) = (started, ended) {
-                body.insert("actionarrivaldate".into(), json!(halo_date(s)));
-                body.insert("actioncompletiondate".into(), json!(halo_date(e)));
+                Some(at)
             }
-            if let Some(billable) = args.billable {
-                body.insert("actisbillable".into(), json!(billable));
-            }
-            let (saved, after) = post_action(ctx, id, body).await?;
-            let mut out = describe(ctx, id, &saved, after.as_ref()).await;
-            out.insert("hours".into(), json!(hours));
-            out.insert("minutes".into(), json!((hours * 60.0).round() as i64));
-            put(&mut out, "outcome", outcome.name.clone());
-            put(&mut out, "note", Some(note));
-            put(&mut out, "started", started.map(halo_date));
-            put(&mut out, "ended", ended.map(halo_date));
-            put(&mut out, "billable", args.billable);
-            put(
-                &mut out,
-                "ticket_total_hours",
-                after
-                    .as_ref()
-                    .and_then(|t| t.get("timetaken"))
-                    .and_then(Value::as_f64),
-            );
-            out.insert(
-                "message".into(),
-                json!(format!("Logged {hours} hours on ticket {id}.")),
-            );
-            Ok(Value::Object(out))
-        })
+            None => None,
+        };
+        let note = optional_text(args.note.as_deref()).unwrap_or_else(|| "Time logged".into());
+        let before = fetch_ticket(ctx, id).await?;
+        let outcomes = outcomes_for(ctx, int(&before, "tickettype_id")).await?;
+        // Time is recorded as an action's `timetaken` (halo-api.md §4.14 (a)) rather than a
+        // TimesheetEvent: that is how Halo's own agent UI logs time on a ticket, it adds to
+        // the ticket's time total and history, and it needs only the ticket permission the
+        // other ticket tools need (a TimesheetEvent needs a timesheet scope and puts an
+        // appointment in the agent's calendar instead).
+        let outcome = outcome_by_role(&outcomes, TIME_OUTCOMES, "time")
+            .or_else(|| outcome_by_role(&outcomes, NOTE_OUTCOMES, "note"))
+            .ok_or_else(|| {
+                ToolError::Failed(format!(
+                    "This Halo has no time-entry or note outcome. Use action_ticket with \
+                     time_taken_hours and one of: {}.",
+                    outcome_names(&outcomes)
+                ))
+            })?;
+        let mut body = Map::new();
+        body.insert("ticket_id".into(), json!(id));
+        body.insert("outcome_id".into(), json!(outcome.id));
+        body.insert("note_html".into(), json!(shape::html_body(&note)));
+        body.insert("timetaken".into(), json!(hours));
+        body.insert("hiddenfromuser".into(), json!(true));
+        body.insert("sendemail".into(), json!(false));
+        let ended = started.map(|s| s + Duration::seconds((hours * 3600.0).round() as i64));
+        if let (Some(s), Some(e)) = (started, ended) {
+            body.insert("actionarrivaldate".into(), json!(halo_date(s)));
+            body.insert("actioncompletiondate".into(), json!(halo_date(e)));
+        }
+        if let Some(billable) = args.billable {
+            body.insert("actisbillable".into(), json!(billable));
+        }
+        let (saved, after) = post_action(ctx, id, body).await?;
+        let mut out = describe(ctx, id, &saved, after.as_ref()).await;
+        out.insert("hours".into(), json!(hours));
+        out.insert("minutes".into(), json!((hours * 60.0).round() as i64));
+        put(&mut out, "outcome", outcome.name.clone());
+        put(&mut out, "note", Some(note));
+        put(&mut out, "started", started.map(halo_date));
+        put(&mut out, "ended", ended.map(halo_date));
+        put(&mut out, "billable", args.billable);
+        put(
+            &mut out,
+            "ticket_total_hours",
+            after
+                .as_ref()
+                .and_then(|t| t.get("timetaken"))
+                .and_then(Value::as_f64),
+        );
+        out.insert(
+            "message".into(),
+            json!(format!("Logged {hours} hours on ticket {id}.")),
+        );
+        Ok(Value::Object(out))
     }
 }
 

@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use futures::future::BoxFuture;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -79,92 +78,86 @@ struct ApplyAiSuggestion;
 
 impl TypedTool for ApplyAiSuggestion {
     type Args = ApplyArgs;
-    fn run<'a>(
-        &'a self,
-        ctx: &'a CallContext,
-        args: ApplyArgs,
-    ) -> BoxFuture<'a, Result<Value, ToolError>> {
-        Box::pin(async move {
-            let id = positive_id("ticket_id", args.ticket_id)?;
-            let sid = positive_id("suggestion_id", args.suggestion_id)?;
-            let raw = fetch_ticket(ctx, id).await?;
-            let all = shape::ai_suggestions(&raw, true);
-            let Some(suggestion) = all.iter().find(|s| int(s, "id") == Some(sid)).cloned() else {
-                return Err(ToolError::Failed(format!(
-                    "Ticket {id} has no AI suggestion {sid}. {}",
-                    pending_list(&raw)
-                )));
-            };
-            let before = shape::ticket(ctx, &raw, true).await;
-            let mut out = Map::new();
-            put(&mut out, "ticket_id", id);
-            put(&mut out, "summary", text(&raw, "summary"));
-            out.insert("suggestion".into(), suggestion.clone());
-            if suggestion.get("applied").and_then(Value::as_bool) == Some(true) {
-                out.insert("applied".into(), json!(true));
-                out.insert("changes".into(), json!([]));
-                out.insert(
-                    "message".into(),
-                    json!(format!(
-                        "Suggestion {sid} was already applied to ticket {id}; nothing changed."
-                    )),
-                );
-                return Ok(Value::Object(out));
-            }
-            let saved = ctx
-                .halo
-                .post_one("Tickets", json!({"id": id, "_apply_ai_suggestions": [sid]}))
-                .await?;
-            // The saved record is the ticket as Halo now has it; read it back only if Halo
-            // answered with something else.
-            let after_raw = if int(&saved, "id") == Some(id) {
-                saved
-            } else {
-                fetch_ticket(ctx, id).await?
-            };
-            let after = shape::ticket(ctx, &after_raw, true).await;
-            let applied = shape::ai_suggestions(&after_raw, true)
+    async fn run(&self, ctx: &CallContext, args: ApplyArgs) -> Result<Value, ToolError> {
+        let id = positive_id("ticket_id", args.ticket_id)?;
+        let sid = positive_id("suggestion_id", args.suggestion_id)?;
+        let raw = fetch_ticket(ctx, id).await?;
+        let all = shape::ai_suggestions(&raw, true);
+        let Some(suggestion) = all.iter().find(|s| int(s, "id") == Some(sid)).cloned() else {
+            return Err(ToolError::Failed(format!(
+                "Ticket {id} has no AI suggestion {sid}. {}",
+                pending_list(&raw)
+            )));
+        };
+        let before = shape::ticket(ctx, &raw, true).await;
+        let mut out = Map::new();
+        put(&mut out, "ticket_id", id);
+        put(&mut out, "summary", text(&raw, "summary"));
+        out.insert("suggestion".into(), suggestion.clone());
+        if suggestion.get("applied").and_then(Value::as_bool) == Some(true) {
+            out.insert("applied".into(), json!(true));
+            out.insert("changes".into(), json!([]));
+            out.insert(
+                "message".into(),
+                json!(format!(
+                    "Suggestion {sid} was already applied to ticket {id}; nothing changed."
+                )),
+            );
+            return Ok(Value::Object(out));
+        }
+        let saved = ctx
+            .halo
+            .post_one("Tickets", json!({"id": id, "_apply_ai_suggestions": [sid]}))
+            .await?;
+        // The saved record is the ticket as Halo now has it; read it back only if Halo
+        // answered with something else.
+        let after_raw = if int(&saved, "id") == Some(id) {
+            saved
+        } else {
+            fetch_ticket(ctx, id).await?
+        };
+        let after = shape::ticket(ctx, &after_raw, true).await;
+        let applied = shape::ai_suggestions(&after_raw, true)
+            .iter()
+            .find(|s| int(s, "id") == Some(sid))
+            .and_then(|s| s.get("applied").and_then(Value::as_bool));
+        let changed = changes(&before, &after);
+        let message = if changed.is_empty() {
+            format!(
+                "Applied suggestion {sid} to ticket {id}; Halo reported no visible field change."
+            )
+        } else {
+            let parts: Vec<String> = changed
                 .iter()
-                .find(|s| int(s, "id") == Some(sid))
-                .and_then(|s| s.get("applied").and_then(Value::as_bool));
-            let changed = changes(&before, &after);
-            let message = if changed.is_empty() {
-                format!(
-                    "Applied suggestion {sid} to ticket {id}; Halo reported no visible field change."
-                )
-            } else {
-                let parts: Vec<String> = changed
-                    .iter()
-                    .map(|c| {
-                        format!(
-                            "{} {} → {}",
-                            c["field"].as_str().unwrap_or_default(),
-                            c["from"],
-                            c["to"]
-                        )
-                    })
-                    .collect();
-                format!(
-                    "Applied suggestion {sid} to ticket {id}: {}.",
-                    parts.join(", ")
-                )
-            };
-            out.insert("applied".into(), json!(applied.unwrap_or(true)));
-            out.insert("changes".into(), Value::Array(changed));
-            for key in [
-                "priority_name",
-                "tickettype_name",
-                "team",
-                "agent_name",
-                "status_name",
-            ] {
-                if let Some(v) = after.get(key) {
-                    out.insert(key.into(), v.clone());
-                }
+                .map(|c| {
+                    format!(
+                        "{} {} → {}",
+                        c["field"].as_str().unwrap_or_default(),
+                        c["from"],
+                        c["to"]
+                    )
+                })
+                .collect();
+            format!(
+                "Applied suggestion {sid} to ticket {id}: {}.",
+                parts.join(", ")
+            )
+        };
+        out.insert("applied".into(), json!(applied.unwrap_or(true)));
+        out.insert("changes".into(), Value::Array(changed));
+        for key in [
+            "priority_name",
+            "tickettype_name",
+            "team",
+            "agent_name",
+            "status_name",
+        ] {
+            if let Some(v) = after.get(key) {
+                out.insert(key.into(), v.clone());
             }
-            out.insert("message".into(), json!(message));
-            Ok(Value::Object(out))
-        })
+        }
+        out.insert("message".into(), json!(message));
+        Ok(Value::Object(out))
     }
 }
 

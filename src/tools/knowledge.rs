@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use futures::future::BoxFuture;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -85,23 +84,17 @@ struct SearchKnowledgeBase;
 
 impl TypedTool for SearchKnowledgeBase {
     type Args = SearchArgs;
-    fn run<'a>(
-        &'a self,
-        ctx: &'a CallContext,
-        args: SearchArgs,
-    ) -> BoxFuture<'a, Result<Value, ToolError>> {
-        Box::pin(async move {
-            let paging = Paging::new(args.page, args.page_size)?;
-            let query = optional_text(Some(&args.query))
-                .ok_or_else(|| ToolError::InvalidArguments("query must not be blank".into()))?;
-            let mut params = paging.query();
-            params.push(("search", query));
-            let page = ctx.halo.list("KBArticle", "articles", &params).await?;
-            let articles: Vec<Value> = page.items.iter().map(article_row).collect();
-            let mut out = paging.describe(page.record_count, articles.len());
-            out["articles"] = Value::Array(articles);
-            Ok(out)
-        })
+    async fn run(&self, ctx: &CallContext, args: SearchArgs) -> Result<Value, ToolError> {
+        let paging = Paging::new(args.page, args.page_size)?;
+        let query = optional_text(Some(&args.query))
+            .ok_or_else(|| ToolError::InvalidArguments("query must not be blank".into()))?;
+        let mut params = paging.query();
+        params.push(("search", query));
+        let page = ctx.halo.list("KBArticle", "articles", &params).await?;
+        let articles: Vec<Value> = page.items.iter().map(article_row).collect();
+        let mut out = paging.describe(page.record_count, articles.len());
+        out["articles"] = Value::Array(articles);
+        Ok(out)
     }
 }
 
@@ -116,28 +109,22 @@ struct GetArticle;
 
 impl TypedTool for GetArticle {
     type Args = ArticleArgs;
-    fn run<'a>(
-        &'a self,
-        ctx: &'a CallContext,
-        args: ArticleArgs,
-    ) -> BoxFuture<'a, Result<Value, ToolError>> {
-        Box::pin(async move {
-            let id = positive_id("article_id", args.article_id)?;
-            let raw = ctx
-                .halo
-                .get(
-                    &format!("KBArticle/{id}"),
-                    &[("includedetails", "true".into())],
-                )
-                .await
-                .map_err(|e| match e {
-                    HaloError::NotFound(_) => ToolError::Failed(format!(
-                        "Knowledge base article {id} was not found in Halo."
-                    )),
-                    other => other.into(),
-                })?;
-            Ok(article(&raw))
-        })
+    async fn run(&self, ctx: &CallContext, args: ArticleArgs) -> Result<Value, ToolError> {
+        let id = positive_id("article_id", args.article_id)?;
+        let raw = ctx
+            .halo
+            .get(
+                &format!("KBArticle/{id}"),
+                &[("includedetails", "true".into())],
+            )
+            .await
+            .map_err(|e| match e {
+                HaloError::NotFound(_) => ToolError::Failed(format!(
+                    "Knowledge base article {id} was not found in Halo."
+                )),
+                other => other.into(),
+            })?;
+        Ok(article(&raw))
     }
 }
 
@@ -224,72 +211,65 @@ fn ai_matches(raw: &Value, field: &str, id_key: &str, limit: usize) -> Vec<Value
 
 impl TypedTool for GetTicketMatches {
     type Args = MatchArgs;
-    fn run<'a>(
-        &'a self,
-        ctx: &'a CallContext,
-        args: MatchArgs,
-    ) -> BoxFuture<'a, Result<Value, ToolError>> {
-        Box::pin(async move {
-            let id = positive_id("ticket_id", args.ticket_id)?;
-            let limit = args.limit.unwrap_or(5);
-            if !(1..=20).contains(&limit) {
-                return Err(ToolError::InvalidArguments(
-                    "limit must be between 1 and 20".into(),
-                ));
-            }
-            let raw = fetch_ticket(ctx, id).await?;
-            let mut articles =
-                ai_matches(&raw, "ai_matched_articles", "article_id", limit as usize);
-            let mut tickets = ai_matches(&raw, "ai_matched_tickets", "ticket_id", limit as usize);
-            let mut out = Map::new();
-            put(&mut out, "ticket_id", id);
-            put(&mut out, "summary", text(&raw, "summary"));
-            // Halo AI fills these only where embeddings are enabled; otherwise fall back to the
-            // non-AI routes (halo-api.md §4.10), per list, and say which source each came from.
-            let articles_source = if articles.is_empty() {
-                let mut query = Paging::new(Some(1), Some(limit))?.query();
-                query.push(("related_to_ticket", id.to_string()));
-                let page = ctx.halo.list("KBArticle", "articles", &query).await?;
-                articles = page.items.iter().map(article_row).collect();
-                "related_articles_search"
-            } else {
-                "halo_ai"
-            };
-            let tickets_source = match (tickets.is_empty(), text(&raw, "summary")) {
-                (false, _) => "halo_ai",
-                (true, Some(summary)) => {
-                    // One extra row, because the ticket itself usually matches its own summary.
-                    let mut query = Paging::new(Some(1), Some(limit + 1))?.query();
-                    query.push(("search", summary));
-                    let page = ctx.halo.list("Tickets", "tickets", &query).await?;
-                    for t in page.items.iter().filter(|t| int(t, "id") != Some(id)) {
-                        let shaped = shape::ticket(ctx, t, false).await;
-                        let mut o = Map::new();
-                        for key in ["id", "summary", "client_name", "status_name", "date_opened"] {
-                            if let Some(v) = shaped.get(key) {
-                                o.insert(
-                                    if key == "id" {
-                                        "ticket_id".into()
-                                    } else {
-                                        key.into()
-                                    },
-                                    v.clone(),
-                                );
-                            }
+    async fn run(&self, ctx: &CallContext, args: MatchArgs) -> Result<Value, ToolError> {
+        let id = positive_id("ticket_id", args.ticket_id)?;
+        let limit = args.limit.unwrap_or(5);
+        if !(1..=20).contains(&limit) {
+            return Err(ToolError::InvalidArguments(
+                "limit must be between 1 and 20".into(),
+            ));
+        }
+        let raw = fetch_ticket(ctx, id).await?;
+        let mut articles = ai_matches(&raw, "ai_matched_articles", "article_id", limit as usize);
+        let mut tickets = ai_matches(&raw, "ai_matched_tickets", "ticket_id", limit as usize);
+        let mut out = Map::new();
+        put(&mut out, "ticket_id", id);
+        put(&mut out, "summary", text(&raw, "summary"));
+        // Halo AI fills these only where embeddings are enabled; otherwise fall back to the
+        // non-AI routes (halo-api.md §4.10), per list, and say which source each came from.
+        let articles_source = if articles.is_empty() {
+            let mut query = Paging::new(Some(1), Some(limit))?.query();
+            query.push(("related_to_ticket", id.to_string()));
+            let page = ctx.halo.list("KBArticle", "articles", &query).await?;
+            articles = page.items.iter().map(article_row).collect();
+            "related_articles_search"
+        } else {
+            "halo_ai"
+        };
+        let tickets_source = match (tickets.is_empty(), text(&raw, "summary")) {
+            (false, _) => "halo_ai",
+            (true, Some(summary)) => {
+                // One extra row, because the ticket itself usually matches its own summary.
+                let mut query = Paging::new(Some(1), Some(limit + 1))?.query();
+                query.push(("search", summary));
+                let page = ctx.halo.list("Tickets", "tickets", &query).await?;
+                for t in page.items.iter().filter(|t| int(t, "id") != Some(id)) {
+                    let shaped = shape::ticket(ctx, t, false).await;
+                    let mut o = Map::new();
+                    for key in ["id", "summary", "client_name", "status_name", "date_opened"] {
+                        if let Some(v) = shaped.get(key) {
+                            o.insert(
+                                if key == "id" {
+                                    "ticket_id".into()
+                                } else {
+                                    key.into()
+                                },
+                                v.clone(),
+                            );
                         }
-                        tickets.push(Value::Object(o));
                     }
-                    tickets.truncate(limit as usize);
-                    "summary_text_search"
+                    tickets.push(Value::Object(o));
                 }
-                (true, None) => "none",
-            };
-            out.insert("articles_source".into(), json!(articles_source));
-            out.insert("articles".into(), Value::Array(articles));
-            out.insert("tickets_source".into(), json!(tickets_source));
-            out.insert("tickets".into(), Value::Array(tickets));
-            Ok(Value::Object(out))
-        })
+                tickets.truncate(limit as usize);
+                "summary_text_search"
+            }
+            (true, None) => "none",
+        };
+        out.insert("articles_source".into(), json!(articles_source));
+        out.insert("articles".into(), Value::Array(articles));
+        out.insert("tickets_source".into(), json!(tickets_source));
+        out.insert("tickets".into(), Value::Array(tickets));
+        Ok(Value::Object(out))
     }
 }
 

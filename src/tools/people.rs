@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use futures::future::BoxFuture;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -222,49 +221,43 @@ struct GetUserInfo;
 
 impl TypedTool for GetUserInfo {
     type Args = UserArgs;
-    fn run<'a>(
-        &'a self,
-        ctx: &'a CallContext,
-        args: UserArgs,
-    ) -> BoxFuture<'a, Result<Value, ToolError>> {
-        Box::pin(async move {
-            let email = optional_text(args.email.as_deref());
-            let name = optional_text(args.name.as_deref());
-            let given = [email.is_some(), name.is_some(), args.id.is_some()]
-                .iter()
-                .filter(|g| **g)
-                .count();
-            if given > 1 {
-                return Err(ToolError::InvalidArguments(
-                    "give one of email, name or id (or none for yourself)".into(),
-                ));
+    async fn run(&self, ctx: &CallContext, args: UserArgs) -> Result<Value, ToolError> {
+        let email = optional_text(args.email.as_deref());
+        let name = optional_text(args.name.as_deref());
+        let given = [email.is_some(), name.is_some(), args.id.is_some()]
+            .iter()
+            .filter(|g| **g)
+            .count();
+        if given > 1 {
+            return Err(ToolError::InvalidArguments(
+                "give one of email, name or id (or none for yourself)".into(),
+            ));
+        }
+        if let Some(id) = args.id {
+            let id = positive_id("id", id)?;
+            return by_id(ctx, id, args.kind.unwrap_or(PersonKind::EndUser)).await;
+        }
+        if let Some(email) = email {
+            if !email.contains('@') {
+                return Err(ToolError::InvalidArguments(format!(
+                    "email '{email}' is not an e-mail address; use name to search by name"
+                )));
             }
-            if let Some(id) = args.id {
-                let id = positive_id("id", id)?;
-                return by_id(ctx, id, args.kind.unwrap_or(PersonKind::EndUser)).await;
-            }
-            if let Some(email) = email {
-                if !email.contains('@') {
-                    return Err(ToolError::InvalidArguments(format!(
-                        "email '{email}' is not an e-mail address; use name to search by name"
-                    )));
-                }
-                return by_text(ctx, &email, args.kind).await;
-            }
-            if let Some(name) = name {
-                return by_text(ctx, &name, args.kind).await;
-            }
-            if args.kind == Some(PersonKind::EndUser) {
-                return Err(ToolError::InvalidArguments(
-                    "kind end_user needs an email, name or id".into(),
-                ));
-            }
-            let mut out = agent(&me(ctx).await?);
-            if let Value::Object(m) = &mut out {
-                m.insert("is_you".into(), json!(true));
-            }
-            Ok(out)
-        })
+            return by_text(ctx, &email, args.kind).await;
+        }
+        if let Some(name) = name {
+            return by_text(ctx, &name, args.kind).await;
+        }
+        if args.kind == Some(PersonKind::EndUser) {
+            return Err(ToolError::InvalidArguments(
+                "kind end_user needs an email, name or id".into(),
+            ));
+        }
+        let mut out = agent(&me(ctx).await?);
+        if let Value::Object(m) = &mut out {
+            m.insert("is_you".into(), json!(true));
+        }
+        Ok(out)
     }
 }
 

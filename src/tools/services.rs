@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use futures::future::BoxFuture;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -108,54 +107,47 @@ struct SearchServiceCatalogue;
 
 impl TypedTool for SearchServiceCatalogue {
     type Args = SearchArgs;
-    fn run<'a>(
-        &'a self,
-        ctx: &'a CallContext,
-        args: SearchArgs,
-    ) -> BoxFuture<'a, Result<Value, ToolError>> {
-        Box::pin(async move {
-            let paging = Paging::new(args.page, args.page_size)?;
-            let user = match optional_text(args.user.as_deref()) {
-                Some(u) => Some(
-                    ctx.lookups
-                        .resolve_within(&ctx.halo, LookupKind::User, &u, None)
-                        .await?,
-                ),
-                None => None,
-            };
-            let subscribed_only = args.subscribed_only.unwrap_or(false);
-            if subscribed_only && user.is_none() {
-                return Err(ToolError::InvalidArguments(
-                    "subscribed_only needs a user (whose organisation's subscriptions to use)"
-                        .into(),
-                ));
-            }
-            let mut query = paging.query();
-            if let Some(q) = optional_text(args.query.as_deref()) {
-                query.push(("search", q));
-            }
-            if let Some(u) = &user {
-                query.push(("user_id", u.id.to_string()));
-            }
-            if subscribed_only {
-                query.push(("subscribedonly", "true".into()));
-            }
-            let page = ctx.halo.list("Service", "services", &query).await?;
-            let mut services = Vec::with_capacity(page.items.len());
-            for raw in &page.items {
-                services.push(service(ctx, raw).await);
-            }
-            let mut out = paging.describe(page.record_count, services.len());
-            if let Some(u) = &user {
-                let mut who = Map::new();
-                put(&mut who, "id", u.id);
-                put(&mut who, "name", u.name.clone());
-                put(&mut who, "client_name", text(&u.raw, "client_name"));
-                out["user"] = Value::Object(who);
-            }
-            out["services"] = Value::Array(services);
-            Ok(out)
-        })
+    async fn run(&self, ctx: &CallContext, args: SearchArgs) -> Result<Value, ToolError> {
+        let paging = Paging::new(args.page, args.page_size)?;
+        let user = match optional_text(args.user.as_deref()) {
+            Some(u) => Some(
+                ctx.lookups
+                    .resolve_within(&ctx.halo, LookupKind::User, &u, None)
+                    .await?,
+            ),
+            None => None,
+        };
+        let subscribed_only = args.subscribed_only.unwrap_or(false);
+        if subscribed_only && user.is_none() {
+            return Err(ToolError::InvalidArguments(
+                "subscribed_only needs a user (whose organisation's subscriptions to use)".into(),
+            ));
+        }
+        let mut query = paging.query();
+        if let Some(q) = optional_text(args.query.as_deref()) {
+            query.push(("search", q));
+        }
+        if let Some(u) = &user {
+            query.push(("user_id", u.id.to_string()));
+        }
+        if subscribed_only {
+            query.push(("subscribedonly", "true".into()));
+        }
+        let page = ctx.halo.list("Service", "services", &query).await?;
+        let mut services = Vec::with_capacity(page.items.len());
+        for raw in &page.items {
+            services.push(service(ctx, raw).await);
+        }
+        let mut out = paging.describe(page.record_count, services.len());
+        if let Some(u) = &user {
+            let mut who = Map::new();
+            put(&mut who, "id", u.id);
+            put(&mut who, "name", u.name.clone());
+            put(&mut who, "client_name", text(&u.raw, "client_name"));
+            out["user"] = Value::Object(who);
+        }
+        out["services"] = Value::Array(services);
+        Ok(out)
     }
 }
 

@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use futures::future::BoxFuture;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -287,33 +286,27 @@ struct CreateTicket;
 
 impl TypedTool for CreateTicket {
     type Args = CreateArgs;
-    fn run<'a>(
-        &'a self,
-        ctx: &'a CallContext,
-        args: CreateArgs,
-    ) -> BoxFuture<'a, Result<Value, ToolError>> {
-        Box::pin(async move {
-            create_ticket(
-                ctx,
-                NewTicket {
-                    summary: args.summary,
-                    details: args.details,
-                    ticket_type: args.ticket_type,
-                    customer: args.customer,
-                    site: args.site,
-                    end_user: args.end_user,
-                    agent: args.agent,
-                    team: args.team,
-                    priority: args.priority,
-                    status: args.status,
-                    category: args.category,
-                    service: args.service,
-                    template_id: None,
-                    custom_fields: Vec::new(),
-                },
-            )
-            .await
-        })
+    async fn run(&self, ctx: &CallContext, args: CreateArgs) -> Result<Value, ToolError> {
+        create_ticket(
+            ctx,
+            NewTicket {
+                summary: args.summary,
+                details: args.details,
+                ticket_type: args.ticket_type,
+                customer: args.customer,
+                site: args.site,
+                end_user: args.end_user,
+                agent: args.agent,
+                team: args.team,
+                priority: args.priority,
+                status: args.status,
+                category: args.category,
+                service: args.service,
+                template_id: None,
+                custom_fields: Vec::new(),
+            },
+        )
+        .await
     }
 }
 
@@ -330,78 +323,70 @@ struct AssignTicketToMe;
 
 impl TypedTool for AssignTicketToMe {
     type Args = AssignArgs;
-    fn run<'a>(
-        &'a self,
-        ctx: &'a CallContext,
-        args: AssignArgs,
-    ) -> BoxFuture<'a, Result<Value, ToolError>> {
-        Box::pin(async move {
-            let id = positive_id("ticket_id", args.ticket_id)?;
-            let team = match optional_text(args.team.as_deref()) {
-                Some(t) => Some(ctx.lookups.resolve(&ctx.halo, LookupKind::Team, &t).await?),
-                None => None,
-            };
-            let before = shape::ticket(ctx, &fetch_ticket(ctx, id).await?, false).await;
-            let me = me(ctx).await?;
-            let my_id = int(&me, "id").ok_or_else(|| {
-                ToolError::Failed(
-                    "Halo did not say which agent you are (Agent/me has no id)".into(),
-                )
-            })?;
-            let my_name = text(&me, "name").unwrap_or_default();
-            let before_agent = int(&before, "agent_id");
-            let before_team = text(&before, "team");
-            let team_unchanged = team.as_ref().is_none_or(|t| {
-                before_team
-                    .as_deref()
-                    .is_some_and(|b| b.eq_ignore_ascii_case(&t.name))
-            });
-            let mut out = Map::new();
-            put(&mut out, "ticket_id", id);
-            put(&mut out, "summary", text(&before, "summary"));
-            put(&mut out, "previous_agent_id", before_agent);
-            put(&mut out, "previous_agent_name", text(&before, "agent_name"));
-            put(&mut out, "previous_team", before_team.clone());
-            if before_agent == Some(my_id) && team_unchanged {
-                put(&mut out, "agent_id", my_id);
-                put(&mut out, "agent_name", my_name);
-                put(&mut out, "team", before_team);
-                put(&mut out, "status_name", text(&before, "status_name"));
-                out.insert("changed".into(), json!(false));
-                out.insert(
-                    "message".into(),
-                    json!(format!(
-                        "Ticket {id} was already assigned to you; nothing changed."
-                    )),
-                );
-                return Ok(Value::Object(out));
-            }
-            let mut body = Map::new();
-            body.insert("id".into(), json!(id));
-            body.insert("agent_id".into(), json!(my_id));
-            put(&mut body, "team", team.as_ref().map(|t| t.name.clone()));
-            let saved = ctx.halo.post_one("Tickets", Value::Object(body)).await?;
-            let after = shape::ticket(ctx, &saved, false).await;
-            put(
-                &mut out,
-                "agent_id",
-                int(&after, "agent_id").or(Some(my_id)),
-            );
-            put(
-                &mut out,
-                "agent_name",
-                text(&after, "agent_name").or(Some(my_name)),
-            );
-            put(&mut out, "team", text(&after, "team"));
-            put(&mut out, "status_name", text(&after, "status_name"));
-            out.insert("changed".into(), json!(true));
-            let from = text(&before, "agent_name").unwrap_or_else(|| "Unassigned".into());
+    async fn run(&self, ctx: &CallContext, args: AssignArgs) -> Result<Value, ToolError> {
+        let id = positive_id("ticket_id", args.ticket_id)?;
+        let team = match optional_text(args.team.as_deref()) {
+            Some(t) => Some(ctx.lookups.resolve(&ctx.halo, LookupKind::Team, &t).await?),
+            None => None,
+        };
+        let before = shape::ticket(ctx, &fetch_ticket(ctx, id).await?, false).await;
+        let me = me(ctx).await?;
+        let my_id = int(&me, "id").ok_or_else(|| {
+            ToolError::Failed("Halo did not say which agent you are (Agent/me has no id)".into())
+        })?;
+        let my_name = text(&me, "name").unwrap_or_default();
+        let before_agent = int(&before, "agent_id");
+        let before_team = text(&before, "team");
+        let team_unchanged = team.as_ref().is_none_or(|t| {
+            before_team
+                .as_deref()
+                .is_some_and(|b| b.eq_ignore_ascii_case(&t.name))
+        });
+        let mut out = Map::new();
+        put(&mut out, "ticket_id", id);
+        put(&mut out, "summary", text(&before, "summary"));
+        put(&mut out, "previous_agent_id", before_agent);
+        put(&mut out, "previous_agent_name", text(&before, "agent_name"));
+        put(&mut out, "previous_team", before_team.clone());
+        if before_agent == Some(my_id) && team_unchanged {
+            put(&mut out, "agent_id", my_id);
+            put(&mut out, "agent_name", my_name);
+            put(&mut out, "team", before_team);
+            put(&mut out, "status_name", text(&before, "status_name"));
+            out.insert("changed".into(), json!(false));
             out.insert(
                 "message".into(),
-                json!(format!("Ticket {id} is now assigned to you (was: {from}).")),
+                json!(format!(
+                    "Ticket {id} was already assigned to you; nothing changed."
+                )),
             );
-            Ok(Value::Object(out))
-        })
+            return Ok(Value::Object(out));
+        }
+        let mut body = Map::new();
+        body.insert("id".into(), json!(id));
+        body.insert("agent_id".into(), json!(my_id));
+        put(&mut body, "team", team.as_ref().map(|t| t.name.clone()));
+        let saved = ctx.halo.post_one("Tickets", Value::Object(body)).await?;
+        let after = shape::ticket(ctx, &saved, false).await;
+        put(
+            &mut out,
+            "agent_id",
+            int(&after, "agent_id").or(Some(my_id)),
+        );
+        put(
+            &mut out,
+            "agent_name",
+            text(&after, "agent_name").or(Some(my_name)),
+        );
+        put(&mut out, "team", text(&after, "team"));
+        put(&mut out, "status_name", text(&after, "status_name"));
+        out.insert("changed".into(), json!(true));
+        let from = text(&before, "agent_name").unwrap_or_else(|| "Unassigned".into());
+        out.insert(
+            "message".into(),
+            json!(format!("Ticket {id} is now assigned to you (was: {from}).")),
+        );
+        Ok(Value::Object(out))
     }
 }
 

@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use futures::future::BoxFuture;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -75,55 +74,49 @@ struct SearchTickets;
 
 impl TypedTool for SearchTickets {
     type Args = SearchArgs;
-    fn run<'a>(
-        &'a self,
-        ctx: &'a CallContext,
-        args: SearchArgs,
-    ) -> BoxFuture<'a, Result<Value, ToolError>> {
-        Box::pin(async move {
-            let paging = Paging::new(args.page, args.page_size)?;
-            let mut query = paging.query();
-            if let Some(text) = args
-                .query
-                .as_deref()
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-            {
-                query.push(("search", text.to_string()));
-            }
-            if let Some(id) = resolve_opt(ctx, LookupKind::Status, args.status.as_deref()).await? {
-                query.push(("status_id", id.to_string()));
-            }
-            if let Some(id) =
-                resolve_opt(ctx, LookupKind::TicketType, args.ticket_type.as_deref()).await?
-            {
-                // The /Tickets list filters ticket types by `requesttype_id`; Halo's OpenAPI
-                // document has no `tickettype_id` parameter there, so it would be ignored.
-                query.push(("requesttype_id", id.to_string()));
-            }
-            if let Some(agent) = args.agent.as_deref().filter(|a| !a.trim().is_empty()) {
-                let (id, _) = resolve_agent(ctx, agent).await?;
-                query.push(("agent_id", id.to_string()));
-            }
-            let client_id = resolve_opt(ctx, LookupKind::Client, args.customer.as_deref()).await?;
-            if let Some(id) = client_id {
-                query.push(("client_id", id.to_string()));
-            }
-            if let Some(user) = args.end_user.as_deref().filter(|u| !u.trim().is_empty()) {
-                let user = ctx
-                    .lookups
-                    .resolve_within(&ctx.halo, LookupKind::User, user, client_id)
-                    .await?;
-                query.push(("user_id", user.id.to_string()));
-            }
-            if args.open_only == Some(true) {
-                query.push(("open_only", "true".into()));
-            }
-            let order = args.order_by.unwrap_or(TicketOrder::DateOpened);
-            query.push(("order", order.halo_column().into()));
-            query.push(("orderdesc", args.descending.unwrap_or(true).to_string()));
-            list_tickets(ctx, &query, paging).await
-        })
+    async fn run(&self, ctx: &CallContext, args: SearchArgs) -> Result<Value, ToolError> {
+        let paging = Paging::new(args.page, args.page_size)?;
+        let mut query = paging.query();
+        if let Some(text) = args
+            .query
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            query.push(("search", text.to_string()));
+        }
+        if let Some(id) = resolve_opt(ctx, LookupKind::Status, args.status.as_deref()).await? {
+            query.push(("status_id", id.to_string()));
+        }
+        if let Some(id) =
+            resolve_opt(ctx, LookupKind::TicketType, args.ticket_type.as_deref()).await?
+        {
+            // The /Tickets list filters ticket types by `requesttype_id`; Halo's OpenAPI
+            // document has no `tickettype_id` parameter there, so it would be ignored.
+            query.push(("requesttype_id", id.to_string()));
+        }
+        if let Some(agent) = args.agent.as_deref().filter(|a| !a.trim().is_empty()) {
+            let (id, _) = resolve_agent(ctx, agent).await?;
+            query.push(("agent_id", id.to_string()));
+        }
+        let client_id = resolve_opt(ctx, LookupKind::Client, args.customer.as_deref()).await?;
+        if let Some(id) = client_id {
+            query.push(("client_id", id.to_string()));
+        }
+        if let Some(user) = args.end_user.as_deref().filter(|u| !u.trim().is_empty()) {
+            let user = ctx
+                .lookups
+                .resolve_within(&ctx.halo, LookupKind::User, user, client_id)
+                .await?;
+            query.push(("user_id", user.id.to_string()));
+        }
+        if args.open_only == Some(true) {
+            query.push(("open_only", "true".into()));
+        }
+        let order = args.order_by.unwrap_or(TicketOrder::DateOpened);
+        query.push(("order", order.halo_column().into()));
+        query.push(("orderdesc", args.descending.unwrap_or(true).to_string()));
+        list_tickets(ctx, &query, paging).await
     }
 }
 
@@ -173,38 +166,32 @@ struct GetTicket;
 
 impl TypedTool for GetTicket {
     type Args = GetTicketArgs;
-    fn run<'a>(
-        &'a self,
-        ctx: &'a CallContext,
-        args: GetTicketArgs,
-    ) -> BoxFuture<'a, Result<Value, ToolError>> {
-        Box::pin(async move {
-            let id = positive_id("ticket_id", args.ticket_id)?;
-            let limit = args.recent_actions.unwrap_or(10);
-            if limit > 50 {
-                return Err(ToolError::InvalidArguments(
-                    "recent_actions must be between 0 and 50".into(),
-                ));
-            }
-            let raw = fetch_ticket(ctx, id).await?;
-            let mut ticket = shape::ticket(ctx, &raw, true).await;
-            if limit > 0 {
-                let actions = ctx
-                    .halo
-                    .list(
-                        "Actions",
-                        "actions",
-                        &[("ticket_id", id.to_string()), ("excludesys", "true".into())],
-                    )
-                    .await?;
-                let mut recent: Vec<Value> = actions.items.iter().map(shape::action).collect();
-                // Newest first, then keep the most recent `limit`.
-                recent.sort_by_key(|a| std::cmp::Reverse(a.get("id").and_then(Value::as_i64)));
-                recent.truncate(limit as usize);
-                ticket["recent_actions"] = Value::Array(recent);
-            }
-            Ok(ticket)
-        })
+    async fn run(&self, ctx: &CallContext, args: GetTicketArgs) -> Result<Value, ToolError> {
+        let id = positive_id("ticket_id", args.ticket_id)?;
+        let limit = args.recent_actions.unwrap_or(10);
+        if limit > 50 {
+            return Err(ToolError::InvalidArguments(
+                "recent_actions must be between 0 and 50".into(),
+            ));
+        }
+        let raw = fetch_ticket(ctx, id).await?;
+        let mut ticket = shape::ticket(ctx, &raw, true).await;
+        if limit > 0 {
+            let actions = ctx
+                .halo
+                .list(
+                    "Actions",
+                    "actions",
+                    &[("ticket_id", id.to_string()), ("excludesys", "true".into())],
+                )
+                .await?;
+            let mut recent: Vec<Value> = actions.items.iter().map(shape::action).collect();
+            // Newest first, then keep the most recent `limit`.
+            recent.sort_by_key(|a| std::cmp::Reverse(a.get("id").and_then(Value::as_i64)));
+            recent.truncate(limit as usize);
+            ticket["recent_actions"] = Value::Array(recent);
+        }
+        Ok(ticket)
     }
 }
 
@@ -223,23 +210,17 @@ struct GetAssignedTickets;
 
 impl TypedTool for GetAssignedTickets {
     type Args = AssignedArgs;
-    fn run<'a>(
-        &'a self,
-        ctx: &'a CallContext,
-        args: AssignedArgs,
-    ) -> BoxFuture<'a, Result<Value, ToolError>> {
-        Box::pin(async move {
-            let paging = Paging::new(args.page, args.page_size)?;
-            let (agent_id, agent_name) =
-                resolve_agent(ctx, args.agent.as_deref().unwrap_or("me")).await?;
-            let mut query = paging.query();
-            query.push(("agent_id", agent_id.to_string()));
-            query.push(("open_only", "true".into()));
-            query.push(("order", "lastactiondate".into()));
-            query.push(("orderdesc", "true".into()));
-            let mut out = list_tickets(ctx, &query, paging).await?;
-            out["agent"] = json!({"id": agent_id, "name": agent_name});
-            Ok(out)
-        })
+    async fn run(&self, ctx: &CallContext, args: AssignedArgs) -> Result<Value, ToolError> {
+        let paging = Paging::new(args.page, args.page_size)?;
+        let (agent_id, agent_name) =
+            resolve_agent(ctx, args.agent.as_deref().unwrap_or("me")).await?;
+        let mut query = paging.query();
+        query.push(("agent_id", agent_id.to_string()));
+        query.push(("open_only", "true".into()));
+        query.push(("order", "lastactiondate".into()));
+        query.push(("orderdesc", "true".into()));
+        let mut out = list_tickets(ctx, &query, paging).await?;
+        out["agent"] = json!({"id": agent_id, "name": agent_name});
+        Ok(out)
     }
 }
