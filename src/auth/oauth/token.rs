@@ -108,21 +108,14 @@ async fn grant(
         Some("authorization_code") => {
             let code = get("code")
                 .ok_or_else(|| OAuthError::new("invalid_request", "code is required"))?;
-            let opened = codec
-                .open::<CodeClaims>(TokenKind::Code, &ctx.issuer, code)
-                .map_err(|e| {
-                    OAuthError::new(
-                        "invalid_grant",
-                        format!("the authorization code is not valid: {e}"),
-                    )
-                })?;
-            if opened.client_id != client.id {
-                return Err(OAuthError::new(
-                    "invalid_grant",
-                    "the code was issued to another client",
-                ));
-            }
-            let claims = opened.payload;
+            let claims: CodeClaims = open_grant(
+                &codec,
+                TokenKind::Code,
+                &ctx.issuer,
+                code,
+                &client.id,
+                "authorization code",
+            )?;
             if get("redirect_uri") != Some(claims.redirect_uri.as_str()) {
                 return Err(OAuthError::new(
                     "invalid_grant",
@@ -158,21 +151,14 @@ async fn grant(
         Some("refresh_token") => {
             let refresh = get("refresh_token")
                 .ok_or_else(|| OAuthError::new("invalid_request", "refresh_token is required"))?;
-            let opened = codec
-                .open::<RefreshClaims>(TokenKind::Refresh, &ctx.issuer, refresh)
-                .map_err(|e| {
-                    OAuthError::new(
-                        "invalid_grant",
-                        format!("the refresh token is not valid: {e}"),
-                    )
-                })?;
-            if opened.client_id != client.id {
-                return Err(OAuthError::new(
-                    "invalid_grant",
-                    "the refresh token was issued to another client",
-                ));
-            }
-            let claims = opened.payload;
+            let claims: RefreshClaims = open_grant(
+                &codec,
+                TokenKind::Refresh,
+                &ctx.issuer,
+                refresh,
+                &client.id,
+                "refresh token",
+            )?;
             let mut halo = upstream::halo_grant(
                 ctx,
                 &[
@@ -211,6 +197,27 @@ async fn grant(
 }
 
 /// Our access and refresh tokens around Halo's.
+/// Opens a code or refresh token and checks it was issued to the client presenting it.
+fn open_grant<C: serde::de::DeserializeOwned>(
+    codec: &TokenCodec,
+    kind: TokenKind,
+    issuer: &str,
+    sealed: &str,
+    client_id: &str,
+    what: &str,
+) -> Result<C, OAuthError> {
+    let opened = codec
+        .open::<C>(kind, issuer, sealed)
+        .map_err(|e| OAuthError::new("invalid_grant", format!("the {what} is not valid: {e}")))?;
+    if opened.client_id != client_id {
+        return Err(OAuthError::new(
+            "invalid_grant",
+            format!("the {what} was issued to another client"),
+        ));
+    }
+    Ok(opened.payload)
+}
+
 fn issue(
     ctx: &AuthContext,
     codec: &TokenCodec,
