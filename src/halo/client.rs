@@ -262,7 +262,7 @@ impl HaloClient {
             .unwrap_or("")
             .to_ascii_lowercase();
         let body = response
-            .text()
+            .bytes()
             .await
             .map_err(|e| transport_error(e, self.inner.options.timeout))?;
         if status.is_success() {
@@ -276,13 +276,13 @@ impl HaloClient {
                     }
                 )));
             }
-            if body.trim().is_empty() {
+            if body.trim_ascii().is_empty() {
                 return Ok(Value::Null);
             }
-            return serde_json::from_str(&body)
+            return serde_json::from_slice(&body)
                 .map_err(|e| HaloError::InvalidResponse(format!("malformed JSON: {e}")));
         }
-        let message = message_from_body(&body);
+        let message = message_from_body(&String::from_utf8_lossy(&body));
         Err(match status {
             StatusCode::BAD_REQUEST => HaloError::Validation(message),
             StatusCode::UNAUTHORIZED => HaloError::Unauthorized(message),
