@@ -56,6 +56,11 @@ fn paragraphs_to_text(html: &str) -> Option<String> {
             '<' => {
                 let end = rest.find('>')?;
                 let tag = &rest[1..end];
+                // A '>' inside a quoted attribute value ends the tag later than this scan
+                // thinks: leave such tags to html2text.
+                if tag.matches('"').count() % 2 != 0 || tag.matches('\'').count() % 2 != 0 {
+                    return None;
+                }
                 rest = &rest[end + 1..];
                 let name = tag
                     .trim_start_matches('/')
@@ -98,6 +103,11 @@ fn paragraphs_to_text(html: &str) -> Option<String> {
                 } else {
                     decode_entity(name)?
                 };
+                // A character reference to a space or a control character follows HTML's
+                // whitespace and replacement rules: html2text's job.
+                if (decoded.is_whitespace() && decoded != '\u{a0}') || decoded.is_control() {
+                    return None;
+                }
                 rest = &rest[end + 2..];
                 push_word_char(
                     &mut text,
@@ -296,6 +306,9 @@ mod tests {
             "<P>",
             "<br/>",
             "x \t y",
+            "&#32;",
+            "<p title=\"a>b\">",
+            "&#0;",
         ];
         let mut checked = 0;
         for len in 1..=4 {
