@@ -58,7 +58,8 @@ fn paragraphs_to_text(html: &str) -> Option<String> {
                 let tag = &rest[1..end];
                 // A '>' inside a quoted attribute value ends the tag later than this scan
                 // thinks: leave such tags to html2text.
-                if tag.matches('"').count() % 2 != 0 || tag.matches('\'').count() % 2 != 0 {
+                let unbalanced = |quote: char| !tag.matches(quote).count().is_multiple_of(2);
+                if unbalanced('"') || unbalanced('\'') {
                     return None;
                 }
                 rest = &rest[end + 1..];
