@@ -98,6 +98,18 @@ fn outcome_by_role<'a>(
         })
 }
 
+/// The body of an action that adds `note` to ticket `id`, e-mailing nobody (callers that
+/// e-mail say so explicitly).
+fn note_action(id: i64, outcome_id: i64, note: &str, hidden_from_user: bool) -> Map<String, Value> {
+    let mut body = Map::new();
+    body.insert("ticket_id".into(), json!(id));
+    body.insert("outcome_id".into(), json!(outcome_id));
+    body.insert("note_html".into(), json!(shape::html_body(note)));
+    body.insert("hiddenfromuser".into(), json!(hidden_from_user));
+    body.insert("sendemail".into(), json!(false));
+    body
+}
+
 fn outcome_names(outcomes: &[Named]) -> String {
     outcomes
         .iter()
@@ -313,12 +325,7 @@ impl TypedTool for AddTicketNote {
                 outcome_names(&outcomes)
             ))
         })?;
-        let mut body = Map::new();
-        body.insert("ticket_id".into(), json!(id));
-        body.insert("outcome_id".into(), json!(outcome.id));
-        body.insert("note_html".into(), json!(shape::html_body(&note)));
-        body.insert("hiddenfromuser".into(), json!(!public));
-        body.insert("sendemail".into(), json!(false));
+        let mut body = note_action(id, outcome.id, &note, !public);
         if let Some(important) = args.important {
             body.insert("important".into(), json!(important));
         }
@@ -399,13 +406,8 @@ impl TypedTool for LogTime {
                     outcome_names(&outcomes)
                 ))
             })?;
-        let mut body = Map::new();
-        body.insert("ticket_id".into(), json!(id));
-        body.insert("outcome_id".into(), json!(outcome.id));
-        body.insert("note_html".into(), json!(shape::html_body(&note)));
+        let mut body = note_action(id, outcome.id, &note, true);
         body.insert("timetaken".into(), json!(hours));
-        body.insert("hiddenfromuser".into(), json!(true));
-        body.insert("sendemail".into(), json!(false));
         let ended = started.map(|s| s + Duration::seconds((hours * 3600.0).round() as i64));
         if let (Some(s), Some(e)) = (started, ended) {
             body.insert("actionarrivaldate".into(), json!(halo_date(s)));
