@@ -1,10 +1,12 @@
 //! The Model Context Protocol side: the HTTP edge at `/mcp`, the rmcp server handler, the tool
-//! registry, Copilot-Studio-safe schemas, and the shaping of tool results and errors.
+//! registry, Copilot-Studio-safe schemas, the shaping of tool results and errors, and the
+//! resources (tickets and knowledge-base articles as documents).
 
 pub mod context;
 pub mod error;
 pub mod http;
 pub mod registry;
+pub mod resources;
 pub mod result;
 pub mod schema;
 pub mod server;

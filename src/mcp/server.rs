@@ -7,13 +7,15 @@ use std::sync::Arc;
 use rmcp::ErrorData;
 use rmcp::handler::server::ServerHandler;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, Implementation, InitializeResult, ListToolsResult,
-    PaginatedRequestParams, ServerCapabilities, Tool,
+    CallToolRequestParams, CallToolResponse, Implementation, InitializeResult,
+    ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
+    ReadResourceRequestParams, ReadResourceResponse, ResourcesCapability, ServerCapabilities, Tool,
 };
 use rmcp::service::{RequestContext, RoleServer};
 
 use super::http::OutcomeSlot;
 use super::registry::ToolRegistry;
+use super::resources::{self, Offered};
 use super::{CallContext, ToolError, result};
 use crate::auth::Caller;
 use crate::halo::{HaloClient, HaloCredential, LookupCache};
@@ -52,11 +54,35 @@ impl HaloMcpServer {
             .map(|caller| caller.credential.clone())
             .or_else(|| self.shared.default_credential.clone())
     }
+
+    /// The resource kinds offered: those whose reading tool the operator left enabled.
+    fn offered(&self) -> Offered {
+        Offered::from_registry(&self.shared.registry)
+    }
+
+    /// A Halo session for a resource request, or the JSON-RPC error when there is none.
+    fn resource_context(
+        &self,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<CallContext, ErrorData> {
+        let credential = self.credential(context).ok_or_else(|| {
+            ErrorData::internal_error("no Halo credentials for this request; sign in first", None)
+        })?;
+        Ok(CallContext {
+            halo: self.shared.halo.session(credential),
+            lookups: self.shared.lookups.clone(),
+        })
+    }
 }
 
 impl ServerHandler for HaloMcpServer {
     fn get_info(&self) -> InitializeResult {
-        InitializeResult::new(ServerCapabilities::builder().enable_tools().build())
+        let mut capabilities = ServerCapabilities::builder().enable_tools().build();
+        if self.offered().any() {
+            // No subscribe or listChanged: a stateless server cannot send notifications.
+            capabilities.resources = Some(ResourcesCapability::default());
+        }
+        InitializeResult::new(capabilities)
             .with_server_info(
                 Implementation::new("halo-mcp", env!("CARGO_PKG_VERSION")).with_title("Halo MCP"),
             )
@@ -112,7 +138,13 @@ impl ServerHandler for HaloMcpServer {
         Ok(match outcome {
             Ok(value) => {
                 slot.inspect(|slot| slot.set("ok"));
-                result::success(value)
+                let mut result = result::success(value);
+                // Links to the records in the (possibly trimmed) result, after its JSON text.
+                if let Some(value) = &result.structured_content {
+                    let links = resources::links::for_result(self.offered(), &request.name, value);
+                    result.content.extend(links);
+                }
+                result
             }
             Err(error) => {
                 tracing::debug!(tool = %request.name, kind = error.kind(), "tool error");
@@ -121,5 +153,38 @@ impl ServerHandler for HaloMcpServer {
             }
         }
         .into())
+    }
+
+    async fn list_resources(
+        &self,
+        request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        let deployment = self.shared.halo.base_url().as_str();
+        resources::list(
+            self.offered(),
+            deployment,
+            request,
+            self.resource_context(&context),
+        )
+        .await
+    }
+
+    async fn list_resource_templates(
+        &self,
+        request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, ErrorData> {
+        resources::templates(self.offered(), request)
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        resources::read(self.offered(), request, self.resource_context(&context))
+            .await
+            .map(Into::into)
     }
 }

@@ -9,6 +9,7 @@ mod faults;
 mod functions_host;
 mod load;
 mod mcp_protocol;
+mod resources;
 mod rmcp_client;
 mod tools_kb;
 mod tools_openapi;

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::spawn_app;
 
-fn spec() -> Option<Value> {
+pub(crate) fn spec() -> Option<Value> {
     let path = std::env::var_os("HALO_OPENAPI")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -44,7 +44,11 @@ fn fits(template: &str, concrete: &str) -> bool {
 
 /// The operation for a method and concrete path; literal templates win over `{param}` ones
 /// (`/Agent/me` over `/Agent/{id}`).
-fn operation<'a>(spec: &'a Value, method: &str, concrete: &str) -> Option<(&'a str, &'a Value)> {
+pub(crate) fn operation<'a>(
+    spec: &'a Value,
+    method: &str,
+    concrete: &str,
+) -> Option<(&'a str, &'a Value)> {
     let paths = spec["paths"].as_object()?;
     let mut found: Vec<(&str, &Value)> = paths
         .iter()
@@ -55,7 +59,7 @@ fn operation<'a>(spec: &'a Value, method: &str, concrete: &str) -> Option<(&'a s
     found.into_iter().next()
 }
 
-fn query_params(op: &Value) -> Vec<String> {
+pub(crate) fn query_params(op: &Value) -> Vec<String> {
     op["parameters"]
         .as_array()
         .map(|ps| {

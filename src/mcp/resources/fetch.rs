@@ -1,0 +1,167 @@
+//! What a resource costs in Halo calls, with the caller's credentials: one article is one
+//! `GET /KBArticle/{id}`, one ticket is `GET /Tickets/{id}` plus its actions, one list page is
+//! one `GET /KBArticle`. Unknown and forbidden records are both "not found" to the client.
+
+use serde_json::Value;
+
+use super::markdown;
+use super::uri::ResourceUri;
+use crate::halo::{HaloError, LookupKind};
+use crate::mcp::CallContext;
+
+/// Articles per `resources/list` page.
+pub const PAGE_SIZE: u32 = 25;
+/// Actions shown in a ticket document.
+const RECENT_ACTIONS: usize = 10;
+/// Longest article description in a list entry, in characters.
+const DESCRIPTION_CHARS: usize = 200;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The record does not exist, or the caller's Halo agent may not see it.
+    #[error("{0}")]
+    NotFound(String),
+    #[error(transparent)]
+    Halo(HaloError),
+}
+
+fn not_found(uri: ResourceUri, error: HaloError) -> ReadError {
+    let what = match uri {
+        ResourceUri::Ticket(id) => format!("ticket {id}"),
+        ResourceUri::Article(id) => format!("knowledge base article {id}"),
+    };
+    match error {
+        HaloError::NotFound(_) => {
+            ReadError::NotFound(format!("Resource not found: {uri} ({what} is not in Halo)"))
+        }
+        HaloError::Forbidden { .. } => ReadError::NotFound(format!(
+            "Resource not found: {uri} (Halo does not let your Halo agent read {what})"
+        )),
+        other => ReadError::Halo(other),
+    }
+}
+
+/// The Markdown document of a resource.
+pub async fn document(ctx: &CallContext, uri: ResourceUri) -> Result<String, ReadError> {
+    match uri {
+        ResourceUri::Ticket(id) => {
+            let mut raw = ctx
+                .halo
+                .get(
+                    &format!("Tickets/{id}"),
+                    &[("includedetails", "true".into())],
+                )
+                .await
+                .map_err(|e| not_found(uri, e))?;
+            fill_names(ctx, &mut raw).await;
+            let actions = ctx
+                .halo
+                .list(
+                    "Actions",
+                    "actions",
+                    &[("ticket_id", id.to_string()), ("excludesys", "true".into())],
+                )
+                .await
+                .map_err(ReadError::Halo)?;
+            let total = actions.items.len();
+            let mut recent = actions.items;
+            recent.sort_by_key(|a| std::cmp::Reverse(a.get("id").and_then(Value::as_i64)));
+            recent.truncate(RECENT_ACTIONS);
+            Ok(markdown::cap(
+                markdown::ticket(&raw, &recent, total),
+                "Use get_ticket for the ticket's fields and actions.",
+            ))
+        }
+        ResourceUri::Article(id) => {
+            let raw = ctx
+                .halo
+                .get(
+                    &format!("KBArticle/{id}"),
+                    &[("includedetails", "true".into())],
+                )
+                .await
+                .map_err(|e| not_found(uri, e))?;
+            Ok(markdown::cap(
+                markdown::article(&raw),
+                "The full article is in Halo's knowledge base.",
+            ))
+        }
+    }
+}
+
+/// Halo's single-ticket object may carry ids without names; the cached lookups fill them in.
+async fn fill_names(ctx: &CallContext, raw: &mut Value) {
+    let pairs = [
+        ("status_name", "status_id", LookupKind::Status),
+        ("tickettype_name", "tickettype_id", LookupKind::TicketType),
+        ("priority_name", "priority_id", LookupKind::Priority),
+        ("agent_name", "agent_id", LookupKind::Agent),
+    ];
+    for (name_field, id_field, kind) in pairs {
+        let has_name = raw
+            .get(name_field)
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.trim().is_empty());
+        let Some(id) = raw.get(id_field).and_then(Value::as_i64) else {
+            continue;
+        };
+        if has_name {
+            continue;
+        }
+        if let Some(name) = ctx.lookups.name_of(&ctx.halo, kind, id).await
+            && let Value::Object(map) = raw
+        {
+            map.insert(name_field.into(), Value::String(name));
+        }
+    }
+}
+
+/// One article as a `resources/list` entry.
+pub struct ArticleEntry {
+    pub id: i64,
+    pub title: String,
+    pub description: Option<String>,
+}
+
+/// One page (from 1) of the knowledge base, most viewed first; and whether more follow.
+pub async fn article_page(
+    ctx: &CallContext,
+    page: u32,
+) -> Result<(Vec<ArticleEntry>, bool), HaloError> {
+    let query = [
+        ("pageinate", "true".to_string()),
+        ("page_size", PAGE_SIZE.to_string()),
+        ("page_no", page.to_string()),
+        ("order", "view_count".into()),
+        ("orderdesc", "true".into()),
+    ];
+    let listed = ctx.halo.list("KBArticle", "articles", &query).await?;
+    let returned = listed.items.len() as u64;
+    let shown_so_far = u64::from(page - 1) * u64::from(PAGE_SIZE) + returned;
+    let has_more = match listed.record_count {
+        Some(total) => shown_so_far < total,
+        None => returned == u64::from(PAGE_SIZE),
+    };
+    let entries = listed
+        .items
+        .iter()
+        .filter_map(|raw| {
+            let id = raw.get("id").and_then(Value::as_i64).filter(|id| *id > 0)?;
+            let title = raw
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("Article {id}"));
+            let description =
+                markdown::first_line(raw, &["description", "description_html"], DESCRIPTION_CHARS);
+            Some(ArticleEntry {
+                id,
+                title,
+                description,
+            })
+        })
+        .collect();
+    Ok((entries, has_more && returned > 0))
+}

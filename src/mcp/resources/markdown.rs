@@ -1,0 +1,285 @@
+//! The resources' documents: a Halo ticket or knowledge-base article as readable Markdown,
+//! bodies turned from HTML into text, the whole within the result cap with a note when cut.
+
+use serde_json::Value;
+
+use crate::halo::text::{html_to_text, truncate};
+use crate::mcp::result::MAX_RESULT_BYTES;
+
+/// The Markdown media type every resource has.
+pub const MIME_TYPE: &str = "text/markdown";
+/// Longest ticket details or article section, in characters, so one huge body cannot push the
+/// rest of the document past the cap.
+const SECTION_CHARS: usize = 40_000;
+/// Longest action note, in characters.
+const NOTE_CHARS: usize = 4_000;
+
+fn int(raw: &Value, field: &str) -> Option<i64> {
+    raw.get(field).and_then(|v| {
+        v.as_i64()
+            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+    })
+}
+
+fn text(raw: &Value, field: &str) -> Option<String> {
+    raw.get(field)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// Plain text of the first present body field, cut to `limit` characters.
+fn body(raw: &Value, fields: &[&str], limit: usize) -> Option<String> {
+    fields
+        .iter()
+        .find_map(|f| text(raw, f))
+        .map(|html| truncate(&html_to_text(&html), limit))
+        .filter(|t| !t.is_empty())
+}
+
+/// One line of text for a heading or a field: line breaks become spaces.
+fn inline(value: &str) -> String {
+    value.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn field(out: &mut String, label: &str, value: Option<String>) {
+    if let Some(value) = value.filter(|v| !v.is_empty()) {
+        out.push_str(&format!("- **{label}:** {}\n", inline(&value)));
+    }
+}
+
+/// The first non-blank line of an HTML or text body, for a resource's description.
+pub fn first_line(raw: &Value, fields: &[&str], max_chars: usize) -> Option<String> {
+    let body = fields.iter().find_map(|f| text(raw, f))?;
+    let text = html_to_text(&body);
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+    Some(truncate(line, max_chars))
+}
+
+fn sla_state(code: Option<String>) -> Option<String> {
+    code.map(|c| match c.as_str() {
+        "I" => "inside target".to_string(),
+        "O" => "outside target (missed)".to_string(),
+        other => other.to_string(),
+    })
+}
+
+fn with_state(date: Option<String>, state: Option<String>) -> Option<String> {
+    match (date, state) {
+        (Some(d), Some(s)) => Some(format!("{d} ({s})")),
+        (Some(d), None) => Some(d),
+        (None, Some(s)) => Some(s),
+        (None, None) => None,
+    }
+}
+
+/// A ticket with names already filled in (`status_name`, `agent_name` …) and its most recent
+/// actions, newest first; `total_actions` is how many the ticket has.
+pub fn ticket(raw: &Value, actions: &[Value], total_actions: usize) -> String {
+    let id = int(raw, "id").unwrap_or_default();
+    let summary = text(raw, "summary").unwrap_or_else(|| "(no summary)".into());
+    let mut out = format!("# Ticket {id}: {}\n\n", inline(&summary));
+    field(&mut out, "Status", text(raw, "status_name"));
+    field(&mut out, "Type", text(raw, "tickettype_name"));
+    field(&mut out, "Priority", text(raw, "priority_name"));
+    let site = text(raw, "site_name").map(|s| format!(" (site: {s})"));
+    field(
+        &mut out,
+        "Customer",
+        text(raw, "client_name").map(|c| c + site.as_deref().unwrap_or("")),
+    );
+    let email = text(raw, "user_email").map(|e| format!(" <{e}>"));
+    field(
+        &mut out,
+        "End user",
+        text(raw, "user_name").map(|u| u + email.as_deref().unwrap_or("")),
+    );
+    let agent = match int(raw, "agent_id").filter(|a| *a > 0) {
+        Some(_) => text(raw, "agent_name"),
+        None => Some("Unassigned".into()),
+    };
+    let team = text(raw, "team").map(|t| format!(" (team: {t})"));
+    field(
+        &mut out,
+        "Agent",
+        agent.map(|a| a + team.as_deref().unwrap_or("")),
+    );
+    field(&mut out, "Category", text(raw, "category_1"));
+    field(&mut out, "Opened", text(raw, "dateoccurred"));
+    field(&mut out, "Last action", text(raw, "lastactiondate"));
+    field(&mut out, "Closed", text(raw, "dateclosed"));
+
+    let mut sla = String::new();
+    field(
+        &mut sla,
+        "Respond by",
+        with_state(
+            text(raw, "respondbydate"),
+            sla_state(text(raw, "slaresponsestate")),
+        ),
+    );
+    field(&mut sla, "Responded", text(raw, "responsedate"));
+    field(
+        &mut sla,
+        "Fix by",
+        with_state(text(raw, "fixbydate"), sla_state(text(raw, "slastate"))),
+    );
+    if !sla.is_empty() {
+        out.push_str("\n## SLA\n\n");
+        out.push_str(&sla);
+    }
+
+    out.push_str("\n## Details\n\n");
+    out.push_str(
+        &body(raw, &["details_html", "details"], SECTION_CHARS)
+            .unwrap_or_else(|| "(no details)".into()),
+    );
+    out.push('\n');
+
+    if actions.is_empty() {
+        out.push_str("\n## Recent actions\n\nNone.\n");
+    } else {
+        out.push_str(&format!(
+            "\n## Recent actions ({} of {total_actions}, newest first)\n",
+            actions.len()
+        ));
+        for action in actions {
+            out.push_str(&action_section(action));
+        }
+    }
+    out
+}
+
+fn action_section(raw: &Value) -> String {
+    let mut heading: Vec<String> = Vec::new();
+    heading.extend(text(raw, "datetime").or_else(|| text(raw, "actiondatecreated")));
+    heading.extend(text(raw, "who"));
+    heading.extend(text(raw, "outcome"));
+    if raw.get("hiddenfromuser").and_then(Value::as_bool) == Some(true) {
+        heading.push("private".into());
+    }
+    let heading = if heading.is_empty() {
+        format!("Action {}", int(raw, "id").unwrap_or_default())
+    } else {
+        inline(&heading.join(" · "))
+    };
+    let note = body(raw, &["note_html", "note"], NOTE_CHARS).unwrap_or_else(|| "(no note)".into());
+    format!("\n### {heading}\n\n{note}\n")
+}
+
+/// A knowledge-base article: title, description and resolution.
+pub fn article(raw: &Value) -> String {
+    let id = int(raw, "id").unwrap_or_default();
+    let title = text(raw, "name").unwrap_or_else(|| format!("Article {id}"));
+    let mut out = format!("# {}\n\n", inline(&title));
+    let mut facts = vec![format!("Knowledge base article {id}")];
+    facts.extend(text(raw, "tag_string").map(|t| format!("tags: {}", inline(&t))));
+    facts.extend(
+        text(raw, "date_edited")
+            .or_else(|| text(raw, "date_created"))
+            .map(|d| format!("updated {d}")),
+    );
+    if raw.get("inactive").and_then(Value::as_bool) == Some(true) {
+        facts.push("inactive".into());
+    }
+    out.push_str(&format!("*{}*\n", facts.join(" · ")));
+    for (heading, fields) in [
+        ("Description", ["description_html", "description"]),
+        ("Resolution", ["resolution_html", "resolution"]),
+    ] {
+        out.push_str(&format!("\n## {heading}\n\n"));
+        out.push_str(&body(raw, &fields, SECTION_CHARS).unwrap_or_else(|| "(none)".into()));
+        out.push('\n');
+    }
+    out
+}
+
+/// Keeps `doc` within the result cap; a cut document ends with a note saying so and where to
+/// find the rest.
+pub fn cap(doc: String, rest_hint: &str) -> String {
+    if doc.len() <= MAX_RESULT_BYTES {
+        return doc;
+    }
+    let note = format!(
+        "\n\n---\n*This document was cut at {} KB. {rest_hint}*\n",
+        MAX_RESULT_BYTES / 1024
+    );
+    let mut end = MAX_RESULT_BYTES.saturating_sub(note.len());
+    while !doc.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut cut = doc;
+    cut.truncate(end);
+    cut.push_str(&note);
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_ticket_reads_as_markdown() {
+        let raw = json!({
+            "id": 1001, "summary": "Outlook\nprompts", "status_name": "In Progress",
+            "client_name": "Acorn Construction", "site_name": "Acorn HQ",
+            "user_name": "Ben Castle", "user_email": "Ben.Castle@contoso.com",
+            "agent_id": 2, "agent_name": "Sam Taylor", "team": "Service Desk",
+            "respondbydate": "2026-11-20T10:00:00", "slaresponsestate": "O",
+            "fixbydate": "2026-11-21T10:00:00", "slastate": "I",
+            "details_html": "<p>Since <b>Monday</b></p>",
+        });
+        let actions = [json!({"id": 9, "who": "Sam Taylor", "outcome": "Email",
+            "datetime": "2026-11-20T09:00:00", "note_html": "<p>Called Ben</p>", "hiddenfromuser": true})];
+        let doc = ticket(&raw, &actions, 3);
+        assert!(doc.starts_with("# Ticket 1001: Outlook prompts\n"), "{doc}");
+        for part in [
+            "- **Status:** In Progress",
+            "- **Customer:** Acorn Construction (site: Acorn HQ)",
+            "- **End user:** Ben Castle <Ben.Castle@contoso.com>",
+            "- **Agent:** Sam Taylor (team: Service Desk)",
+            "- **Respond by:** 2026-11-20T10:00:00 (outside target (missed))",
+            "- **Fix by:** 2026-11-21T10:00:00 (inside target)",
+            "## Details\n\nSince Monday",
+            "## Recent actions (1 of 3, newest first)",
+            "### 2026-11-20T09:00:00 · Sam Taylor · Email · private\n\nCalled Ben",
+        ] {
+            assert!(doc.contains(part), "missing {part:?} in\n{doc}");
+        }
+        assert!(!doc.contains("<p>"));
+        let unassigned = ticket(&json!({"id": 2, "agent_id": 0}), &[], 0);
+        assert!(unassigned.contains("- **Agent:** Unassigned"));
+        assert!(unassigned.contains("## Recent actions\n\nNone."));
+    }
+
+    #[test]
+    fn an_article_reads_as_markdown() {
+        let raw = json!({"id": 4, "name": "Reset MFA", "tag_string": "mfa",
+            "description_html": "<p>When the app is lost</p>", "resolution": "Use the portal"});
+        let doc = article(&raw);
+        assert!(doc.starts_with("# Reset MFA\n\n*Knowledge base article 4 · tags: mfa*"));
+        assert!(doc.contains("## Description\n\nWhen the app is lost"));
+        assert!(doc.contains("## Resolution\n\nUse the portal"));
+    }
+
+    #[test]
+    fn long_documents_are_cut_below_the_cap_with_a_note() {
+        let doc = "é".repeat(MAX_RESULT_BYTES);
+        let cut = cap(doc, "Use get_article.");
+        assert!(cut.len() <= MAX_RESULT_BYTES);
+        assert!(cut.ends_with("*This document was cut at 100 KB. Use get_article.*\n"));
+        assert_eq!(cap("short".into(), "x"), "short");
+    }
+
+    #[test]
+    fn the_first_line_describes() {
+        let raw = json!({"description_html": "<p></p><p>First line</p><p>Second</p>"});
+        assert_eq!(
+            first_line(&raw, &["description_html"], 200).as_deref(),
+            Some("First line")
+        );
+        assert_eq!(first_line(&json!({}), &["description"], 200), None);
+    }
+}
