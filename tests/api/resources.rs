@@ -326,6 +326,16 @@ async fn bad_cursors_are_invalid_params() {
                 .contains("'cursor'")
         );
     }
+    let older = app
+        .rpc("resources/list", json!({"cursor": "hmc0.AAAAAgAAAAAAAAAA"}))
+        .await;
+    assert!(
+        older["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("another version of halo-mcp"),
+        "{older}"
+    );
     // A cursor another deployment (another Halo) issued.
     let theirs =
         halo_mcp::mcp::resources::cursor::CursorCodec::new("https://other.example").encode(2);
