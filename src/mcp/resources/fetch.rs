@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::markdown;
 use super::uri::ResourceUri;
-use crate::halo::{HaloError, LookupKind};
+use crate::halo::{HaloError, LookupKind, records};
 use crate::mcp::CallContext;
 
 /// Articles per `resources/list` page.
@@ -45,22 +45,11 @@ fn not_found(uri: ResourceUri, error: HaloError) -> ReadError {
 pub async fn document(ctx: &CallContext, uri: ResourceUri) -> Result<String, ReadError> {
     match uri {
         ResourceUri::Ticket(id) => {
-            let mut raw = ctx
-                .halo
-                .get(
-                    &format!("Tickets/{id}"),
-                    &[("includedetails", "true".into())],
-                )
+            let mut raw = records::ticket(&ctx.halo, id)
                 .await
                 .map_err(|e| not_found(uri, e))?;
             fill_names(ctx, &mut raw).await;
-            let actions = ctx
-                .halo
-                .list(
-                    "Actions",
-                    "actions",
-                    &[("ticket_id", id.to_string()), ("excludesys", "true".into())],
-                )
+            let actions = records::ticket_actions(&ctx.halo, id)
                 .await
                 .map_err(ReadError::Halo)?;
             let total = actions.items.len();
@@ -73,12 +62,7 @@ pub async fn document(ctx: &CallContext, uri: ResourceUri) -> Result<String, Rea
             ))
         }
         ResourceUri::Article(id) => {
-            let raw = ctx
-                .halo
-                .get(
-                    &format!("KBArticle/{id}"),
-                    &[("includedetails", "true".into())],
-                )
+            let raw = records::article(&ctx.halo, id)
                 .await
                 .map_err(|e| not_found(uri, e))?;
             Ok(markdown::cap(
@@ -128,14 +112,7 @@ pub async fn article_page(
     ctx: &CallContext,
     page: u32,
 ) -> Result<(Vec<ArticleEntry>, bool), HaloError> {
-    let query = [
-        ("pageinate", "true".to_string()),
-        ("page_size", PAGE_SIZE.to_string()),
-        ("page_no", page.to_string()),
-        ("order", "view_count".into()),
-        ("orderdesc", "true".into()),
-    ];
-    let listed = ctx.halo.list("KBArticle", "articles", &query).await?;
+    let listed = records::articles_most_viewed(&ctx.halo, page, PAGE_SIZE).await?;
     let returned = listed.items.len() as u64;
     let shown_so_far = u64::from(page - 1) * u64::from(PAGE_SIZE) + returned;
     let has_more = match listed.record_count {

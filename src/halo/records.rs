@@ -1,0 +1,57 @@
+//! Single records and the knowledge-base list, as the resources read them: the paths, query
+//! names and paging of `GET /Tickets/{id}`, `GET /Actions`, `GET /KBArticle/{id}` and
+//! `GET /KBArticle` (halo-api.md §4.2, §4.8, §4.9).
+
+use serde_json::Value;
+
+use super::{HaloError, HaloSession, Page};
+
+/// One ticket with its details and the names Halo adds to a single record.
+pub async fn ticket(session: &HaloSession, id: i64) -> Result<Value, HaloError> {
+    session
+        .get(
+            &format!("Tickets/{id}"),
+            &[("includedetails", "true".into())],
+        )
+        .await
+}
+
+/// A ticket's actions without system actions, in Halo's order.
+pub async fn ticket_actions(session: &HaloSession, ticket_id: i64) -> Result<Page, HaloError> {
+    session
+        .list(
+            "Actions",
+            "actions",
+            &[
+                ("ticket_id", ticket_id.to_string()),
+                ("excludesys", "true".into()),
+            ],
+        )
+        .await
+}
+
+/// One knowledge-base article with its full description and resolution.
+pub async fn article(session: &HaloSession, id: i64) -> Result<Value, HaloError> {
+    session
+        .get(
+            &format!("KBArticle/{id}"),
+            &[("includedetails", "true".into())],
+        )
+        .await
+}
+
+/// One page (from 1) of active knowledge-base articles, most viewed first.
+pub async fn articles_most_viewed(
+    session: &HaloSession,
+    page: u32,
+    page_size: u32,
+) -> Result<Page, HaloError> {
+    let query = [
+        ("pageinate", "true".to_string()),
+        ("page_size", page_size.to_string()),
+        ("page_no", page.to_string()),
+        ("order", "view_count".into()),
+        ("orderdesc", "true".into()),
+    ];
+    session.list("KBArticle", "articles", &query).await
+}
