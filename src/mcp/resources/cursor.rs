@@ -178,6 +178,17 @@ mod tests {
     }
 
     #[test]
+    fn no_input_panics() {
+        let c = codec();
+        for len in 0..40 {
+            let payload = URL_SAFE_NO_PAD.encode(vec![0xA5u8; len]);
+            for cursor in [format!("hmc1.{payload}"), payload, format!("hmc1.{len}é")] {
+                assert!(c.decode(&cursor).is_err(), "{cursor}");
+            }
+        }
+    }
+
+    #[test]
     fn pages_we_never_issue_are_refused() {
         let c = codec();
         for page in [0, 1, MAX_PAGE + 1, u32::MAX] {
