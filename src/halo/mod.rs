@@ -10,6 +10,7 @@ pub mod envelope;
 pub mod error;
 pub mod lookups;
 pub mod rate_limit;
+pub mod retry_after;
 pub mod text;
 
 pub use client::{HaloClient, HaloClientOptions, HaloSession};
