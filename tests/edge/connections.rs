@@ -88,6 +88,13 @@ fn within(elapsed: Duration, limit: Duration, what: &str) {
 
 #[tokio::test]
 async fn idle_slow_and_stalled_connections_are_closed_within_the_timeouts() {
+    // A server without the timeouts would leave a probe waiting forever: fail instead.
+    tokio::time::timeout(Duration::from_secs(30), probe_each_kind_of_slow_client())
+        .await
+        .expect("a probe was never closed");
+}
+
+async fn probe_each_kind_of_slow_client() {
     let app = spawn_app_with(TIMEOUTS).await;
     let addr = addr(&app.base_url);
     let limit = Duration::from_millis(2500);
