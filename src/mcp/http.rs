@@ -329,6 +329,14 @@ async fn handle(State(edge): State<Arc<Edge>>, request: Request) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     let (mut parts, body) = request.into_parts();
+    let awaits_continue = parts
+        .headers
+        .get(header::EXPECT)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+    if awaits_continue && declared.is_some_and(|len| len > max as u64) {
+        // The client has not sent the body yet and will not once it reads the 413.
+        return body_refusal(BodyError::TooLarge, max);
+    }
     let bytes = match body::read(body, max, declared, edge.guards.body_timeout).await {
         Ok(bytes) => bytes,
         Err(error) => return body_refusal(error, max),

@@ -80,3 +80,24 @@ async fn a_body_far_over_the_bound_is_refused_promptly() {
         "{answer}"
     );
 }
+
+#[tokio::test]
+async fn a_client_awaiting_100_continue_gets_the_413_without_sending_the_body() {
+    let max = MAX.to_string();
+    let app = spawn_app_with(&[("MCP_MAX_BODY_BYTES", &max)]).await;
+    let mut stream = TcpStream::connect(app.base_url.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    let head = format!(
+        "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nExpect: 100-continue\r\n\r\n",
+        MAX * 4
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer))
+        .await
+        .expect("answered without the body")
+        .expect("read");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+}
