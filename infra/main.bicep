@@ -60,6 +60,15 @@ param allowedOrigins string = ''
 @description('MCP_MAX_BODY_BYTES: largest request body; blank = 1048576.')
 param maxBodyBytes string = ''
 
+@description('MCP_HEADER_TIMEOUT_SECS: seconds to send request headers (also the idle keep-alive timeout); blank = 10.')
+param headerTimeoutSecs string = ''
+
+@description('MCP_BODY_TIMEOUT_SECS: seconds to receive a request body; blank = 30.')
+param bodyTimeoutSecs string = ''
+
+@description('MCP_MAX_CONNECTIONS: concurrent client connections; blank = 256.')
+param maxConnections string = ''
+
 @description('LOG_FORMAT: text or json; blank = json under Functions.')
 param logFormat string = ''
 
@@ -199,6 +208,9 @@ var appSettings = {
   MCP_ALLOWED_HOSTS: allowedHosts
   MCP_ALLOWED_ORIGINS: allowedOrigins
   MCP_MAX_BODY_BYTES: maxBodyBytes
+  MCP_HEADER_TIMEOUT_SECS: headerTimeoutSecs
+  MCP_BODY_TIMEOUT_SECS: bodyTimeoutSecs
+  MCP_MAX_CONNECTIONS: maxConnections
   LOG_FORMAT: logFormat
   RUST_LOG: rustLog
   HALO_URL: haloUrl

@@ -88,6 +88,24 @@ pub const SETTINGS: &[Setting] = &[
         "Largest accepted request body in bytes; larger bodies get 413.",
     ),
     op(
+        "MCP_HEADER_TIMEOUT_SECS",
+        "10",
+        "Seconds a client has to send a request's headers, counted from when the connection opens \
+         or the previous response ends (so also the idle keep-alive timeout); then it is closed.",
+    ),
+    op(
+        "MCP_BODY_TIMEOUT_SECS",
+        "30",
+        "Seconds allowed to receive a request body: the longest pause between its parts, and the \
+         whole /mcp body; a slower body gets 408 and the connection is closed.",
+    ),
+    op(
+        "MCP_MAX_CONNECTIONS",
+        "256",
+        "Concurrent client connections served; more wait in the OS accept queue. Lowered at \
+         start-up to leave a quarter of the open-file limit (ulimit -n) for Halo calls.",
+    ),
+    op(
         "LOG_FORMAT",
         "text (json under Azure Functions)",
         "Log format: 'text' or 'json'.",
@@ -371,6 +389,15 @@ impl AuthMode {
     }
 }
 
+/// Limits on client connections at the listener.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionSettings {
+    pub header_timeout: Duration,
+    pub body_timeout: Duration,
+    /// As configured; the listener lowers it to fit the open-file limit.
+    pub max_connections: usize,
+}
+
 #[derive(Debug, Clone)]
 pub struct HaloSettings {
     /// `None` runs the embedded sandbox.
@@ -425,6 +452,7 @@ pub struct Config {
     pub allowed_hosts: Vec<String>,
     pub allowed_origins: Vec<String>,
     pub max_body_bytes: usize,
+    pub connections: ConnectionSettings,
     pub log_format: LogFormat,
     pub log_filter: String,
     pub halo: HaloSettings,
@@ -641,6 +669,21 @@ impl Config {
             ));
         }
 
+        let connections = ConnectionSettings {
+            header_timeout: env.secs("MCP_HEADER_TIMEOUT_SECS", 10)?,
+            body_timeout: env.secs("MCP_BODY_TIMEOUT_SECS", 30)?,
+            max_connections: match env.parse::<usize>("MCP_MAX_CONNECTIONS")? {
+                Some(0) => {
+                    return Err(config_error(
+                        "MCP_MAX_CONNECTIONS",
+                        "must be greater than 0",
+                    ));
+                }
+                Some(n) => n,
+                None => 256,
+            },
+        };
+
         let on_functions = under_functions_host || env.get("FUNCTIONS_WORKER_RUNTIME").is_some();
         let log_format = match env.get("LOG_FORMAT").map(|v| v.to_ascii_lowercase()) {
             None if on_functions => LogFormat::Json,
@@ -811,6 +854,7 @@ impl Config {
             allowed_hosts,
             allowed_origins,
             max_body_bytes,
+            connections,
             log_format,
             log_filter,
             halo,
@@ -942,6 +986,15 @@ mod tests {
             ),
             (&[("MCP_READ_ONLY", "perhaps")], "MCP_READ_ONLY"),
             (&[("HALO_TIMEOUT_SECS", "0")], "HALO_TIMEOUT_SECS"),
+            (
+                &[("MCP_HEADER_TIMEOUT_SECS", "0")],
+                "MCP_HEADER_TIMEOUT_SECS",
+            ),
+            (
+                &[("MCP_BODY_TIMEOUT_SECS", "soon")],
+                "MCP_BODY_TIMEOUT_SECS",
+            ),
+            (&[("MCP_MAX_CONNECTIONS", "0")], "MCP_MAX_CONNECTIONS"),
             (&[("HALO_CLIENT_SECRET_NAME", "s")], "KEY_VAULT_URL"),
             (
                 &[("HALO_URL", "https://acme.halopsa.com")],

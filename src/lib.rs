@@ -1,15 +1,16 @@
 //! halo-mcp: a stateless MCP server that lets Copilot Studio agents work in Halo ITSM / HaloPSA /
 //! HaloServiceDesk as the signed-in Halo agent.
 //!
-//! Layout: [`config`] reads the environment, [`startup`] builds the axum app, [`mcp`] speaks the
-//! protocol and holds the tool registry, [`tools`] implements the tools on top of the typed
-//! [`halo`] client, [`auth`] signs callers in, [`secrets`] reads Key Vault, and [`sandbox`] is a
+//! Layout: [`config`] reads the environment, [`startup`] builds the axum app and [`edge`] serves
+//! it with connection limits, [`mcp`] speaks the protocol and holds the tool registry, [`tools`]
+//! implements the tools on top of the typed [`halo`] client, [`auth`] signs callers in, [`secrets`] reads Key Vault, and [`sandbox`] is a
 //! stateful stand-in for a Halo instance.
 
 pub mod allocator;
 pub mod auth;
 pub mod banner;
 pub mod config;
+pub mod edge;
 pub mod halo;
 pub mod mcp;
 pub mod sandbox;

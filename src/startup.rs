@@ -141,6 +141,7 @@ impl Application {
             allowed_origins: config.allowed_origins.clone(),
             own_origin: config.public_url.origin().ascii_serialization(),
             max_body_bytes: config.max_body_bytes,
+            body_timeout: config.connections.body_timeout,
         };
         let mcp = http::routes(shared, guards).layer(axum::middleware::from_fn_with_state(
             auth.clone(),
@@ -153,6 +154,9 @@ impl Application {
         if config.auth.mode == AuthMode::OAuth {
             router = router.merge(oauth::routes(auth));
         }
+        let router = router.layer(axum::middleware::from_fn(
+            crate::edge::single_host::refuse_repeated_host,
+        ));
         Ok(Application {
             listener,
             router,
@@ -181,12 +185,11 @@ impl Application {
         let Application {
             listener,
             router,
+            config,
             sandbox,
-            ..
         } = self;
-        let served = axum::serve(listener, router)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let limits = crate::edge::ConnectionLimits::new(config.connections);
+        let served = crate::edge::serve(listener, router, limits, shutdown).await;
         if let Some(sandbox) = sandbox {
             sandbox.shutdown().await;
         }

@@ -33,6 +33,7 @@ fn router() -> &'static Router {
             allowed_origins: Vec::new(),
             own_origin: "http://localhost".into(),
             max_body_bytes: 1 << 20,
+            body_timeout: std::time::Duration::from_secs(30),
         };
         // The router spawns nothing at build time, but rmcp's service may expect a runtime.
         let _enter = halo_mcp_fuzz::runtime().enter();

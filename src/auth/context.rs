@@ -94,7 +94,7 @@ impl AuthContext {
             halo,
             api_keys: Secret::from_ref(&auth.api_keys, "MCP_API_KEYS_SECRET_NAME", store),
             service_credential,
-            halo_tokens: HaloTokenValidator::default(),
+            halo_tokens: HaloTokenValidator::new(config.halo.rate_limit, config.halo.rate_window),
             keyring,
             halo_client_id,
             halo_client_secret,

@@ -1,6 +1,14 @@
 //! halo-token mode: the bearer is a Halo access token. It is validated with `GET /api/Agent/me`
 //! and the answer cached briefly under the token's SHA-256 digest (never the token), so a burst
 //! of tool calls costs one Halo round trip.
+//!
+//! An unknown bearer must not be able to spend the Halo budget of real users, so:
+//! - a refusal is cached too ([`REFUSAL_TTL`]): the same junk token costs one Halo call;
+//! - tokens never seen valid are validated on a small budget of their own
+//!   ([`validation_budget`] per rate window, a fifth of `HALO_RATE_LIMIT`), without retries;
+//!   beyond it they get 503 with Retry-After, and junk bearers can take at most that fifth of
+//!   the Halo calls. Tokens that were valid before (real users whose cache entry expired) are
+//!   revalidated on the ordinary budget, so a flood of junk never locks them out.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,10 +18,17 @@ use parking_lot::Mutex;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::halo::client::ReadPolicy;
+use crate::halo::rate_limit::RateLimiter;
 use crate::halo::{HaloClient, HaloCredential, HaloError};
 
 /// How long a validation is trusted. Short: a revoked Halo token stops working within this.
 pub const VALIDATION_TTL: Duration = Duration::from_secs(60);
+/// How long Halo's refusal of a token is remembered.
+pub const REFUSAL_TTL: Duration = Duration::from_secs(60);
+/// How long a token that was once valid counts as a real user's (revalidated on the ordinary
+/// budget rather than the one for unknown tokens).
+pub const KNOWN_TTL: Duration = Duration::from_secs(12 * 3600);
 const MAX_ENTRIES: usize = 10_000;
 
 #[derive(Debug, thiserror::Error)]
@@ -22,36 +37,134 @@ pub enum HaloTokenError {
     Refused,
     #[error("{0}")]
     Unavailable(HaloError),
+    /// The budget for validating unknown tokens is spent for now.
+    #[error(
+        "too many unknown Halo tokens to validate right now; try again in {} seconds",
+        .0.as_secs().max(1)
+    )]
+    Busy(Duration),
 }
 
-#[derive(Default)]
+/// Validations of unknown tokens allowed per rate window: a fifth of the Halo budget.
+pub fn validation_budget(rate_limit: u32) -> u32 {
+    (rate_limit / 5).max(1)
+}
+
+struct Validated {
+    subject: String,
+    at: Instant,
+}
+
 pub struct HaloTokenValidator {
-    cache: Mutex<HashMap<[u8; 32], (String, Instant)>>,
+    valid: Mutex<HashMap<[u8; 32], Validated>>,
+    refused: Mutex<HashMap<[u8; 32], Instant>>,
+    unknown_budget: RateLimiter,
 }
 
 impl HaloTokenValidator {
+    /// `rate_limit` and `rate_window` are Halo's budget (`HALO_RATE_LIMIT` per
+    /// `HALO_RATE_WINDOW_SECS`); unknown tokens get [`validation_budget`] of it.
+    pub fn new(rate_limit: u32, rate_window: Duration) -> Self {
+        HaloTokenValidator {
+            valid: Mutex::new(HashMap::new()),
+            refused: Mutex::new(HashMap::new()),
+            unknown_budget: RateLimiter::new(validation_budget(rate_limit), rate_window),
+        }
+    }
+
     /// The agent the token belongs to (as "agent <id>"), validating with Halo when not cached.
     pub async fn validate(&self, halo: &HaloClient, token: &str) -> Result<String, HaloTokenError> {
         let key: [u8; 32] = Sha256::digest(token.as_bytes()).into();
-        if let Some((subject, at)) = self.cache.lock().get(&key)
-            && at.elapsed() < VALIDATION_TTL
+        let now = Instant::now();
+        let known = match self.valid.lock().get(&key) {
+            Some(entry) if now.duration_since(entry.at) < VALIDATION_TTL => {
+                return Ok(entry.subject.clone());
+            }
+            Some(entry) => now.duration_since(entry.at) < KNOWN_TTL,
+            None => false,
+        };
+        if self
+            .refused
+            .lock()
+            .get(&key)
+            .is_some_and(|at| now.duration_since(*at) < REFUSAL_TTL)
         {
-            return Ok(subject.clone());
+            return Err(HaloTokenError::Refused);
         }
+        let policy = if known {
+            ReadPolicy::default()
+        } else {
+            self.unknown_budget
+                .try_acquire(now)
+                .map_err(HaloTokenError::Busy)?;
+            // One Halo call per unknown token, however Halo answers.
+            ReadPolicy {
+                retry: false,
+                timeout: None,
+            }
+        };
         let session = halo.session(HaloCredential::Bearer(Arc::from(token)));
-        let me = session.get("Agent/me", &[]).await.map_err(|e| match e {
-            HaloError::Unauthorized(_) => HaloTokenError::Refused,
-            other => HaloTokenError::Unavailable(other),
-        })?;
+        let me = match session.get_with("Agent/me", &[], policy).await {
+            Ok(me) => me,
+            Err(HaloError::Unauthorized(_)) => {
+                self.valid.lock().remove(&key);
+                let mut refused = self.refused.lock();
+                prune(&mut refused, |at| at.elapsed() < REFUSAL_TTL);
+                refused.insert(key, Instant::now());
+                return Err(HaloTokenError::Refused);
+            }
+            Err(other) => return Err(HaloTokenError::Unavailable(other)),
+        };
         let subject = match me.get("id").and_then(Value::as_i64) {
             Some(id) => format!("agent {id}"),
             None => "agent ?".to_string(),
         };
-        let mut cache = self.cache.lock();
-        if cache.len() >= MAX_ENTRIES {
-            cache.retain(|_, (_, at)| at.elapsed() < VALIDATION_TTL);
-        }
-        cache.insert(key, (subject.clone(), Instant::now()));
+        let mut valid = self.valid.lock();
+        prune(&mut valid, |entry| entry.at.elapsed() < KNOWN_TTL);
+        valid.insert(
+            key,
+            Validated {
+                subject: subject.clone(),
+                at: Instant::now(),
+            },
+        );
         Ok(subject)
+    }
+}
+
+/// Keeps a cache under [`MAX_ENTRIES`]: drops stale entries, and everything if that is not
+/// enough (a full cache of fresh entries means a flood; forgetting costs only Halo calls,
+/// which the budgets bound).
+fn prune<V>(map: &mut HashMap<[u8; 32], V>, fresh: impl Fn(&V) -> bool) {
+    if map.len() < MAX_ENTRIES {
+        return;
+    }
+    map.retain(|_, value| fresh(value));
+    if map.len() >= MAX_ENTRIES {
+        map.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_tokens_get_a_fifth_of_the_halo_budget() {
+        assert_eq!(validation_budget(250), 50);
+        assert_eq!(validation_budget(4), 1);
+        assert_eq!(validation_budget(1), 1);
+    }
+
+    #[test]
+    fn caches_stay_bounded() {
+        let mut map: HashMap<[u8; 32], Instant> = HashMap::new();
+        for i in 0..MAX_ENTRIES {
+            let mut key = [0u8; 32];
+            key[..8].copy_from_slice(&(i as u64).to_le_bytes());
+            map.insert(key, Instant::now());
+        }
+        prune(&mut map, |at| at.elapsed() < REFUSAL_TTL);
+        assert!(map.len() < MAX_ENTRIES);
     }
 }

@@ -94,6 +94,7 @@ async fn authenticate(ctx: &AuthContext, headers: &HeaderMap) -> Result<Option<C
                             Refusal::InvalidToken("Halo refused the token".into())
                         }
                         HaloTokenError::Unavailable(e) => Refusal::Upstream(e.to_string()),
+                        busy @ HaloTokenError::Busy(_) => Refusal::Unavailable(busy.to_string()),
                     })?;
             Ok(Some(Caller {
                 credential: HaloCredential::Bearer(Arc::from(token)),

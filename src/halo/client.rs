@@ -14,6 +14,7 @@ use super::credentials::{HaloCredential, TokenResponse};
 use super::envelope::{self, Page};
 use super::error::{message_from_body, scope_in_message};
 use super::rate_limit::RateLimiter;
+use super::retry_after;
 
 #[derive(Debug, Clone)]
 pub struct HaloClientOptions {
@@ -249,12 +250,14 @@ impl HaloClient {
 
     async fn read_response(&self, response: reqwest::Response) -> Result<Value, HaloError> {
         let status = response.status();
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+        let retry_after = retry_after::parse(
+            response
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok()),
+            self.inner.options.rate_window,
+            std::time::SystemTime::now(),
+        );
         let content_type = response
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
@@ -292,7 +295,6 @@ impl HaloClient {
             },
             StatusCode::NOT_FOUND => HaloError::NotFound(message),
             StatusCode::TOO_MANY_REQUESTS => {
-                let retry_after = retry_after.unwrap_or(Duration::from_secs(30));
                 self.inner.limiter.block_for(retry_after);
                 HaloError::RateLimited { retry_after }
             }
@@ -308,10 +310,16 @@ fn transport_error(error: reqwest::Error, timeout: Duration) -> HaloError {
     if error.is_timeout() {
         HaloError::Timeout(timeout)
     } else if error.is_connect() {
-        HaloError::Unavailable(format!("cannot connect to Halo: {}", root_cause(&error)))
+        HaloError::Unreachable(root_cause(&error))
     } else {
         HaloError::Unavailable(root_cause(&error))
     }
+}
+
+/// The statuses after which a write's outcome is unknown: Halo (or its gateway) failed while
+/// or after handling it.
+fn is_server_failure(status: u16) -> bool {
+    matches!(status, 500 | 502 | 503 | 504)
 }
 
 fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
@@ -479,17 +487,14 @@ impl HaloSession {
                     "no answer within {} seconds",
                     t.as_secs()
                 ))),
-                Err(HaloError::Unavailable(message)) if !message.starts_with("cannot connect") => {
-                    Err(HaloError::OutcomeUnknown(message))
-                }
+                Err(HaloError::Unavailable(message)) => Err(HaloError::OutcomeUnknown(message)),
                 Err(HaloError::InvalidResponse(message)) => Err(HaloError::OutcomeUnknown(
                     format!("the response was unreadable: {message}"),
                 )),
-                Err(HaloError::Upstream { status, message }) if (502..=504).contains(&status) => {
-                    Err(HaloError::OutcomeUnknown(format!(
-                        "Halo answered {status}: {message}"
-                    )))
-                }
+                // A 500 can come after Halo committed the write, like a gateway error.
+                Err(HaloError::Upstream { status, message }) if is_server_failure(status) => Err(
+                    HaloError::OutcomeUnknown(format!("Halo answered {status}: {message}")),
+                ),
                 other => other,
             };
         }

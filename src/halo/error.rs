@@ -22,6 +22,9 @@ pub enum HaloError {
     Timeout(Duration),
     #[error("Halo is unreachable or failing: {0}")]
     Unavailable(String),
+    /// No connection to Halo could be made, so nothing was sent: even a write may be retried.
+    #[error("Halo is unreachable: cannot connect to Halo: {0}")]
+    Unreachable(String),
     #[error("Halo answered {status}: {message}")]
     Upstream { status: u16, message: String },
     #[error("Halo sent a response halo-mcp could not read: {0}")]
@@ -39,9 +42,10 @@ impl HaloError {
     /// Whether a read may be retried after this error.
     pub fn is_retryable_read(&self) -> bool {
         match self {
-            HaloError::RateLimited { .. } | HaloError::Unavailable(_) | HaloError::Timeout(_) => {
-                true
-            }
+            HaloError::RateLimited { .. }
+            | HaloError::Unavailable(_)
+            | HaloError::Unreachable(_)
+            | HaloError::Timeout(_) => true,
             HaloError::Upstream { status, .. } => matches!(status, 500 | 502 | 503 | 504),
             _ => false,
         }

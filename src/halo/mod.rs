@@ -11,6 +11,7 @@ pub mod error;
 pub mod lookups;
 pub mod rate_limit;
 pub mod records;
+pub mod retry_after;
 pub mod text;
 
 pub use client::{HaloClient, HaloClientOptions, HaloSession};

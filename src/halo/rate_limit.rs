@@ -60,9 +60,11 @@ impl RateLimiter {
         }
     }
 
-    /// Halo said 429: hold every request until `retry_after` has passed.
+    /// Halo said 429: hold every request until `retry_after` has passed, but never for longer
+    /// than one window (a slot always frees within it).
     pub fn block_for(&self, retry_after: Duration) {
-        let until = Instant::now() + retry_after;
+        let now = Instant::now();
+        let until = now.checked_add(retry_after.min(self.window)).unwrap_or(now);
         let mut blocked = self.blocked_until.lock();
         if blocked.is_none_or(|current| current < until) {
             *blocked = Some(until);
@@ -86,6 +88,14 @@ mod tests {
         assert_eq!(wait, Duration::from_secs(8));
         // The window rolls: the first slot frees after 10 s.
         assert!(limiter.try_acquire(t0 + Duration::from_secs(10)).is_ok());
+    }
+
+    #[test]
+    fn a_huge_retry_after_blocks_for_one_window_at_most() {
+        let limiter = RateLimiter::new(100, Duration::from_secs(10));
+        limiter.block_for(Duration::MAX);
+        let wait = limiter.try_acquire(Instant::now()).unwrap_err();
+        assert!(wait <= Duration::from_secs(10), "{wait:?}");
     }
 
     #[test]

@@ -87,7 +87,7 @@ fn halo_message(error: &HaloError) -> String {
             "Halo's rate limit was reached. Try again in {} seconds.",
             retry_after.as_secs().max(1)
         ),
-        HaloError::Timeout(_) | HaloError::Unavailable(_) => format!(
+        HaloError::Timeout(_) | HaloError::Unavailable(_) | HaloError::Unreachable(_) => format!(
             "Halo is not responding right now ({error}). Try again in a minute; if it persists, \
              check that Halo is up."
         ),

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use bytes::Bytes;
 use http::{HeaderValue, Method, StatusCode, header};
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
 use rmcp::model::ClientJsonRpcMessage;
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
@@ -23,6 +23,7 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 use super::HaloMcpServer;
+use super::body::{self, BodyError};
 use super::server::Shared;
 
 /// The guard settings, from configuration.
@@ -33,6 +34,8 @@ pub struct Guards {
     /// This server's own origin (always allowed).
     pub own_origin: String,
     pub max_body_bytes: usize,
+    /// Time allowed to receive a whole request body.
+    pub body_timeout: std::time::Duration,
 }
 
 struct Edge {
@@ -200,6 +203,12 @@ pub fn inspect(body: &[u8]) -> Result<Summary, Box<Response>> {
         .and_then(Value::as_str)
         .unwrap_or("response")
         .to_string();
+    let id = || map.get("id").cloned().unwrap_or(Value::Null);
+    if method == "tools/call"
+        && let Err(problem) = check_tool_call(map.get("params"))
+    {
+        return Err(Box::new(invalid_params(id(), &problem)));
+    }
     // A well-formed envelope can still not fit the MCP schema (e.g. `params` an array); rmcp
     // would answer that 415 with a plain-text body, which no JSON-RPC client can read.
     if let Err(error) = serde_json::from_slice::<ClientJsonRpcMessage>(body) {
@@ -208,22 +217,80 @@ pub fn inspect(body: &[u8]) -> Result<Summary, Box<Response>> {
         } else {
             (-32602, "Invalid params")
         };
-        let id = map.get("id").cloned().unwrap_or(Value::Null);
         let message = format!("{what}: '{method}' does not fit the MCP schema ({error})");
-        let body = json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}});
-        return Err(Box::new(
-            (
-                StatusCode::BAD_REQUEST,
-                [(header::CONTENT_TYPE, "application/json")],
-                body.to_string(),
-            )
-                .into_response(),
-        ));
+        return Err(Box::new(rpc_error_for(id(), code, &message)));
     }
     let tool = (method == "tools/call")
         .then(|| map.get("params")?.get("name")?.as_str().map(str::to_string))
         .flatten();
     Ok(Summary { method, tool })
+}
+
+/// The answer to a body that could not be read. The connection is closed after it: the rest
+/// of an oversized or stalled body may still be on its way.
+fn body_refusal(error: BodyError, max: usize) -> Response {
+    let mut response = match error {
+        BodyError::TooLarge => jsonrpc_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            -32600,
+            &format!(
+                "Payload Too Large: the request body exceeds {max} bytes (MCP_MAX_BODY_BYTES)"
+            ),
+        ),
+        BodyError::TimedOut => jsonrpc_error(
+            StatusCode::REQUEST_TIMEOUT,
+            -32600,
+            "Request Timeout: the request body did not arrive in time (MCP_BODY_TIMEOUT_SECS)",
+        ),
+        BodyError::Unreadable(error) => jsonrpc_error(
+            StatusCode::BAD_REQUEST,
+            -32600,
+            &format!("could not read the request body: {error}"),
+        ),
+    };
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
+/// `tools/call` params the MCP schema would not recognise as a tool call (rmcp would then
+/// answer "method not found", which sends a developer looking in the wrong place).
+fn check_tool_call(params: Option<&Value>) -> Result<(), String> {
+    let Some(Value::Object(params)) = params else {
+        return Err("'params' must be an object with the tool's 'name' and its 'arguments'".into());
+    };
+    match params.get("name") {
+        Some(Value::String(_)) => {}
+        None => {
+            return Err("'name' is missing: give the name of a tool from tools/list".into());
+        }
+        Some(_) => {
+            return Err("'name' must be a string: the name of a tool from tools/list".into());
+        }
+    }
+    match params.get("arguments") {
+        None | Some(Value::Null | Value::Object(_)) => Ok(()),
+        Some(_) => Err(
+            "'arguments' must be an object of the tool's arguments, e.g. {\"ticket_id\": 42}"
+                .into(),
+        ),
+    }
+}
+
+fn invalid_params(id: Value, problem: &str) -> Response {
+    rpc_error_for(id, -32602, &format!("Invalid params: {problem}"))
+}
+
+/// A JSON-RPC error answering the request with this `id`.
+fn rpc_error_for(id: Value, code: i64, message: &str) -> Response {
+    let body = json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}});
+    (
+        StatusCode::BAD_REQUEST,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 async fn handle(State(edge): State<Arc<Edge>>, request: Request) -> Response {
@@ -256,32 +323,23 @@ async fn handle(State(edge): State<Arc<Edge>>, request: Request) -> Response {
         );
     }
     let max = edge.guards.max_body_bytes;
-    let too_large = || {
-        jsonrpc_error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            -32600,
-            &format!("Payload Too Large: the request body exceeds {max} bytes"),
-        )
-    };
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > max) {
-        return too_large();
-    }
+        .and_then(|v| v.parse::<u64>().ok());
     let (mut parts, body) = request.into_parts();
-    let bytes = match Limited::new(body, max).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(error) if error.is::<http_body_util::LengthLimitError>() => return too_large(),
-        Err(error) => {
-            return jsonrpc_error(
-                StatusCode::BAD_REQUEST,
-                -32600,
-                &format!("could not read the request body: {error}"),
-            );
-        }
+    let awaits_continue = parts
+        .headers
+        .get(header::EXPECT)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+    if awaits_continue && declared.is_some_and(|len| len > max as u64) {
+        // The client has not sent the body yet and will not once it reads the 413.
+        return body_refusal(BodyError::TooLarge, max);
+    }
+    let bytes = match body::read(body, max, declared, edge.guards.body_timeout).await {
+        Ok(bytes) => bytes,
+        Err(error) => return body_refusal(error, max),
     };
     let summary = match inspect(&bytes) {
         Ok(summary) => summary,
@@ -418,6 +476,41 @@ mod tests {
         assert_eq!(body["id"], 12);
         let (_, body) = refusal(r#"{"jsonrpc":"2.0","result":{}}"#).await;
         assert_eq!(body["error"]["code"], -32600);
+    }
+
+    #[tokio::test]
+    async fn malformed_tool_calls_are_invalid_params() {
+        for params in [
+            r#"{"name":"get_ticket","arguments":[1]}"#,
+            r#"{"name":"get_ticket","arguments":"ticket_id=1"}"#,
+            r#"{"name":"get_ticket","arguments":7}"#,
+            r#"{"arguments":{}}"#,
+            r#"{"name":42,"arguments":{}}"#,
+            r#"{"name":null}"#,
+            r#""get_ticket""#,
+        ] {
+            let body =
+                format!(r#"{{"jsonrpc":"2.0","id":"c1","method":"tools/call","params":{params}}}"#);
+            let (status, body) = refusal(&body).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{params}");
+            assert_eq!(body["error"]["code"], -32602, "{params}: {body}");
+            assert_eq!(body["id"], "c1");
+        }
+        let (_, body) =
+            refusal(r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","arguments":[]}}"#)
+                .await;
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("'arguments' must be an object")
+        );
+        // A null or absent `arguments` is an empty argument list.
+        assert!(
+            inspect(br#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x"}}"#)
+                .is_ok()
+        );
+        assert!(inspect(br#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","arguments":null}}"#).is_ok());
     }
 
     #[test]
