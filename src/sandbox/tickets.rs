@@ -108,7 +108,7 @@ pub fn full_json(d: &Data, t: &Ticket) -> Value {
             "timetaken": t.timetaken,
             "service_id": t.service_id,
             "customfields": t.customfields,
-            "ai_suggestions": t.ai_suggestions,
+            "ai_suggestions": t.ai_suggestions.iter().map(suggestion_json).collect::<Vec<_>>(),
             "ai_matched_tickets": matches::matched_tickets(d, t),
             "ai_matched_articles": matches::matched_articles(d, t),
         });
@@ -117,6 +117,14 @@ pub fn full_json(d: &Data, t: &Ticket) -> Value {
         }
     }
     v
+}
+
+fn suggestion_json(s: &AiSuggestion) -> Value {
+    json!({
+        "id": s.id, "suggestion_id": s.suggestion_id, "ticket_id": s.ticket_id,
+        "summary": s.summary, "type": s.r#type, "new_value": s.new_value,
+        "applied": s.applied, "applied_date": wire_dates::maybe(s.applied_date),
+    })
 }
 
 pub async fn list(

@@ -10,6 +10,7 @@ mod functions_host;
 mod load;
 mod mcp_protocol;
 mod rmcp_client;
+mod tools_dates;
 mod tools_kb;
 mod tools_openapi;
 mod tools_people;
