@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use serde_json::{Map, Value, json};
 
 use super::authz::Caller;
@@ -255,6 +255,10 @@ struct MorePatch {
     deadlinedate: Option<DateTime<Utc>>,
 }
 
+fn is_set(at: &DateTime<Utc>) -> bool {
+    at.year() > 1900
+}
+
 impl MorePatch {
     fn read(item: &Item) -> ApiResult<MorePatch> {
         Ok(MorePatch {
@@ -266,8 +270,9 @@ impl MorePatch {
             onhold: item.bool("onhold")?,
             flagged: item.bool("flagged")?,
             excludefromsla: item.bool("excludefromsla")?,
-            targetdate: item.date("targetdate")?,
-            deadlinedate: item.date("deadlinedate")?,
+            // Clients echo Halo's sentinel back for "not set"; it must not become a real date.
+            targetdate: item.date("targetdate")?.filter(is_set),
+            deadlinedate: item.date("deadlinedate")?.filter(is_set),
         })
     }
 

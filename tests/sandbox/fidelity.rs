@@ -244,9 +244,9 @@ async fn a_wrong_tenant_gets_no_token() {
     );
 }
 
-// Evidence: a real `POST /Tickets` response quoted in patrickthibaudeau/moodle-local_cts_co
-// (seven fractional digits) and the sentinels clients guard against for unset dates
-// (`1900-01-01T00:00:00`, no zone).
+// Evidence: the real `POST /Tickets` response quoted in patrickthibaudeau/moodle-local_cts_co's
+// README: `dateoccurred` with seven fractional digits and `Z`, unset `targetdate`/`deadlinedate`
+// as `1900-01-01T00:00:00` (no zone).
 #[tokio::test]
 async fn dates_use_seven_digits_and_unset_ones_the_1900_sentinel() {
     let sb = start().await;
@@ -306,11 +306,12 @@ async fn tickets_carry_the_fields_clients_read_and_keep_hold_and_flag_updates() 
         &t,
         "api/Tickets",
         &json!([{"id": 1001, "onhold": true, "flagged": true, "impact": 1, "urgency": 1,
-                 "category_2": "Email"}]),
+                 "category_2": "Email", "targetdate": "1900-01-01T00:00:00"}]),
     )
     .await;
     assert_eq!(status, 200, "{saved}");
     let (_, v) = get(&sb, &t, "api/Tickets/1001").await;
+    assert_eq!(v["targetdate"], "1900-01-01T00:00:00");
     assert_eq!(v["onhold"], true);
     assert_eq!(v["flagged"], true);
     assert_eq!(v["impact"], 1);
