@@ -94,3 +94,29 @@ async fn unset_dates_are_absent_and_set_ones_parse_from_seven_digits() {
         "{closed}"
     );
 }
+
+#[tokio::test]
+async fn tickets_without_the_sort_date_come_last_not_first() {
+    let app = spawn_app().await;
+    // Halo orders the sentinel as the earliest date; soonest fix-by first must not lead with the
+    // opportunities, which have no fix-by target at all.
+    let page = app
+        .call_ok(
+            "search_tickets",
+            json!({"order_by": "fix_by", "descending": false, "page_size": 100}),
+        )
+        .await;
+    let tickets = page["tickets"].as_array().expect("tickets");
+    let has: Vec<bool> = tickets.iter().map(|t| t.get("fix_by").is_some()).collect();
+    assert!(has.contains(&false) && has[0], "{page}");
+    let first_unset = has.iter().position(|h| !h).expect("an unset one");
+    assert!(has[first_unset..].iter().all(|h| !h), "{has:?}");
+    let dates: Vec<&str> = tickets
+        .iter()
+        .filter_map(|t| t["fix_by"].as_str())
+        .collect();
+    assert!(
+        dates.windows(2).all(|w| w[0] <= w[1]),
+        "still soonest first: {dates:?}"
+    );
+}
