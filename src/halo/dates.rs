@@ -11,11 +11,21 @@ const FIRST_REAL_YEAR: i32 = 1901;
 
 /// A set date, or `None` for an empty value, a sentinel or text that is not a date.
 pub fn parse(value: &str) -> Option<DateTime<Utc>> {
+    parse_any(value).filter(|at| at.year() >= FIRST_REAL_YEAR)
+}
+
+/// Whether `value` is one of Halo's "not set" dates (free-form data such as report cells can hold
+/// them too).
+pub fn is_sentinel(value: &str) -> bool {
+    parse_any(value).is_some_and(|at| at.year() < FIRST_REAL_YEAR)
+}
+
+fn parse_any(value: &str) -> Option<DateTime<Utc>> {
     let v = value.trim();
     if v.is_empty() {
         return None;
     }
-    let at = DateTime::parse_from_rfc3339(v)
+    DateTime::parse_from_rfc3339(v)
         .map(|d| d.with_timezone(&Utc))
         .ok()
         .or_else(|| {
@@ -23,8 +33,7 @@ pub fn parse(value: &str) -> Option<DateTime<Utc>> {
                 .iter()
                 .find_map(|f| NaiveDateTime::parse_from_str(v, f).ok())
                 .map(|d| d.and_utc())
-        })?;
-    (at.year() >= FIRST_REAL_YEAR).then_some(at)
+        })
 }
 
 /// The date as tools show it: UTC to the second, e.g. `2026-11-24T15:00:00Z`.
@@ -49,6 +58,9 @@ mod tests {
         ] {
             assert_eq!(parse(s), None, "{s}");
         }
+        assert!(is_sentinel("1899-12-30T00:00:00"));
+        assert!(!is_sentinel("2026-11-24T15:00:07Z"));
+        assert!(!is_sentinel("Has"));
     }
 
     #[test]
