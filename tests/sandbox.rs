@@ -9,6 +9,8 @@ mod common;
 mod api;
 #[path = "sandbox/faults.rs"]
 mod faults;
+#[path = "sandbox/fidelity.rs"]
+mod fidelity;
 #[path = "sandbox/oauth.rs"]
 mod oauth;
 #[path = "sandbox/openapi.rs"]

@@ -6,6 +6,7 @@
 
 pub mod client;
 pub mod credentials;
+pub mod dates;
 pub mod envelope;
 pub mod error;
 pub mod lookups;

@@ -18,13 +18,15 @@ use super::params::{Item, Params, body_items, path_id};
 use super::similarity::strip_html;
 use super::store::{Data, SandboxState};
 use super::tickets::set_status;
+use super::wire_dates;
 
 pub fn action_json(a: &Action) -> Value {
+    let at = wire_dates::at(a.datetime);
     json!({
         "id": a.id, "ticket_id": a.ticket_id, "outcome": a.outcome, "outcome_id": a.outcome_id,
         "who": a.who, "who_agentid": a.who_agentid, "who_type": a.who_type,
-        "datetime": a.datetime, "actiondatecreated": a.datetime, "actionarrivaldate": a.datetime,
-        "actioncompletiondate": a.datetime,
+        "datetime": at, "actiondatecreated": at, "actionarrivaldate": at,
+        "actioncompletiondate": at,
         "note": a.note, "note_html": a.note_html, "hiddenfromuser": a.hiddenfromuser,
         "important": a.important, "timetaken": a.timetaken,
         "new_status": a.new_status, "new_agent": a.new_agent, "new_team": a.new_team,
@@ -169,7 +171,8 @@ fn plan_one(d: &Data, item: &Item, v: &mut Validation) -> ApiResult<Option<NewAc
         }
         Some(t) => t,
     };
-    let outcome = match (item.int("outcome_id")?, item.str("outcome")?) {
+    let name = item.str("outcome")?.filter(|n| !n.trim().is_empty());
+    let outcome = match (item.int("outcome_id")?.filter(|id| *id > 0), name) {
         (Some(id), _) => d.outcome(id).cloned().or_else(|| {
             v.add(
                 item.path("outcome_id"),
@@ -177,25 +180,19 @@ fn plan_one(d: &Data, item: &Item, v: &mut Validation) -> ApiResult<Option<NewAc
             );
             None
         }),
-        (None, Some(name)) => d
-            .outcomes
-            .iter()
-            .find(|o| {
-                o.outcome.eq_ignore_ascii_case(name.trim())
-                    || o.buttonname.eq_ignore_ascii_case(name.trim())
-            })
-            .cloned()
-            .or_else(|| {
-                v.add(
-                    item.path("outcome"),
-                    format!("Outcome '{name}' does not exist"),
-                );
-                None
-            }),
-        (None, None) => {
-            v.add(item.path("outcome_id"), "outcome_id or outcome is required");
-            None
-        }
+        // Halo takes free text: a name that is not a configured outcome is saved as written, with
+        // no side effects (HaloAPI's end-to-end suite posts `outcome: "New"`).
+        (None, Some(name)) => Some(
+            d.outcomes
+                .iter()
+                .find(|o| {
+                    o.outcome.eq_ignore_ascii_case(name.trim())
+                        || o.buttonname.eq_ignore_ascii_case(name.trim())
+                })
+                .cloned()
+                .unwrap_or_else(|| free_text_outcome(name.trim())),
+        ),
+        (None, None) => return Err(ApiError::Exception(MISSING_OUTCOME.into())),
     };
     let note_html = match item.str("note_html")? {
         Some(h) if !h.trim().is_empty() => h,
@@ -254,6 +251,53 @@ fn plan_one(d: &Data, item: &Item, v: &mut Validation) -> ApiResult<Option<NewAc
         new_agent,
         new_team,
     }))
+}
+
+/// Halo's message for an action posted without `outcome` or `outcome_id`.
+pub const MISSING_OUTCOME: &str = "An Outcome must be entered for this Action";
+
+fn free_text_outcome(name: &str) -> Outcome {
+    Outcome {
+        id: 0,
+        outcome: name.to_string(),
+        buttonname: name.to_string(),
+        systemid: 0,
+        hidden: false,
+        newstatus: 0,
+        hidefromuser: false,
+        sendemail: false,
+        defaultagent: 0,
+        defaultteam: String::new(),
+        mustaddnote: false,
+        tickettypes: Vec::new(),
+    }
+}
+
+/// `DELETE /api/Actions/{id}?ticket_id=`: removes one action and answers it (HaloAPI's
+/// `Remove-HaloAction` reads the deleted action's `id` back).
+pub async fn delete(
+    State(state): State<SandboxState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<Json<Value>> {
+    caller.require_scope("edit:tickets")?;
+    caller.require_edit_role("delete actions")?;
+    let id = path_id(&id)?;
+    let p = Params::parse(q.as_deref());
+    let ticket_id = p
+        .int("ticket_id")?
+        .ok_or_else(|| ApiError::field("ticket_id", "ticket_id is required"))?;
+    state.write(|d| {
+        let at = d
+            .actions
+            .iter()
+            .position(|a| a.ticket_id == ticket_id && a.id == id)
+            .ok_or_else(|| {
+                ApiError::NotFound(format!("Action {id} on ticket {ticket_id} not found"))
+            })?;
+        Ok(Json(action_json(&d.actions.remove(at))))
+    })
 }
 
 fn escape(s: &str) -> String {

@@ -196,6 +196,10 @@ fn onboard(
         timetaken: 0.0,
         customfields: Vec::new(),
         ai_suggestions: Vec::new(),
+        extra: TicketExtra {
+            sla_id: super::demo::SLA_STANDARD_ID,
+            ..TicketExtra::default()
+        },
     };
     set_priority(d, &mut t, 4);
     d.tickets.push(t);

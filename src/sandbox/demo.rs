@@ -8,6 +8,8 @@ use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use super::model::*;
 use super::store::{Data, SandboxOptions};
 
+pub use super::demo_assets::{ACORN_FS01_ASSET_ID, BEN_LAPTOP_ASSET_ID};
+
 pub const TENANT: &str = "sandbox";
 
 /// The "Client ID and Secret (Services)" application; runs as [`API_AGENT_ID`].
@@ -77,15 +79,38 @@ pub const TICKETTYPE_PROBLEM: i64 = 3;
 pub const TICKETTYPE_CHANGE: i64 = 4;
 pub const TICKETTYPE_OPPORTUNITY: i64 = 5;
 
-pub const OUTCOME_PRIVATE_NOTE: i64 = 1;
+/// Outcome ids follow a stock Halo where clients hard-code them: 7 is the built-in internal
+/// note (CIPP posts `outcome_id: 7` with `outcome: "Private Note"`).
+pub const OUTCOME_PRIVATE_NOTE: i64 = 7;
 pub const OUTCOME_EMAIL_USER: i64 = 2;
 pub const OUTCOME_CHANGE_STATUS: i64 = 3;
 pub const OUTCOME_ASSIGN: i64 = 4;
 pub const OUTCOME_ESCALATE: i64 = 5;
 pub const OUTCOME_RESOLVE: i64 = 6;
-pub const OUTCOME_CLOSE: i64 = 7;
+pub const OUTCOME_CLOSE: i64 = 1;
 pub const OUTCOME_TIME_ENTRY: i64 = 8;
 pub const OUTCOME_TICKET_LOGGED: i64 = 9;
+
+/// Service level agreements (`sla_id` on tickets): Acorn has the premium one.
+pub const SLA_STANDARD_ID: i64 = 1;
+pub const SLA_PREMIUM_ID: i64 = 2;
+pub const SLAS: &[(i64, &str)] = &[
+    (SLA_STANDARD_ID, "Standard SLA"),
+    (SLA_PREMIUM_ID, "Premium Support SLA"),
+];
+
+/// Ticket categories (`category_1` holds the name; the `/Tickets` filter takes these ids).
+pub const CATEGORIES: &[(i64, &str)] = &[
+    (1, "Hardware"),
+    (2, "Software"),
+    (3, "Network"),
+    (4, "Accounts and Access"),
+    (5, "Sales"),
+];
+
+pub fn sla_name(id: i64) -> &'static str {
+    SLAS.iter().find(|s| s.0 == id).map_or("", |s| s.1)
+}
 
 pub const WHITESPACE_REPORT_ID: i64 = 1;
 pub const MISSED_SLA_REPORT_ID: i64 = 2;
@@ -130,6 +155,8 @@ pub fn build(now: DateTime<Utc>, options: &SandboxOptions) -> Data {
         subscriptions: subscriptions(),
         reports: reports(),
         runbooks: runbooks(),
+        assets: super::demo_assets::assets(),
+        assettypes: super::demo_assets::asset_types(),
         apps: apps(options),
         next_timesheet_id: 1,
         ..Data::default()
@@ -470,7 +497,7 @@ fn outcomes() -> Vec<Outcome> {
         mustaddnote: false,
         tickettypes: Vec::new(),
     };
-    vec![
+    let mut list = vec![
         Outcome {
             hidefromuser: true,
             mustaddnote: true,
@@ -511,7 +538,9 @@ fn outcomes() -> Vec<Outcome> {
             hidden: true,
             ..o(OUTCOME_TICKET_LOGGED, "Ticket Logged", "Ticket Logged")
         },
-    ]
+    ];
+    list.sort_by_key(|o| o.id);
+    list
 }
 
 fn services() -> Vec<Service> {

@@ -173,7 +173,16 @@ fn add_one(data: &mut Data, now: DateTime<Utc>, row: &Row, id: i64) {
         timetaken: 0.0,
         customfields: Vec::new(),
         ai_suggestions: Vec::new(),
+        extra: extra(
+            row,
+            id,
+            status,
+            occurred,
+            closed_at.is_some(),
+            user.client_id,
+        ),
     };
+    ticket.category_1 = category(row).into();
     let mut actions = vec![Action {
         id: 1,
         ticket_id: id,
@@ -232,6 +241,81 @@ fn add_one(data: &mut Data, now: DateTime<Utc>, row: &Row, id: i64) {
     ticket.lastactiondate = actions.iter().map(|a| a.datetime).max().unwrap_or(occurred);
     data.tickets.push(ticket);
     data.actions.extend(actions);
+}
+
+/// The demo ticket's category, from what it is about.
+fn category(row: &Row) -> &'static str {
+    let s = row.summary.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| s.contains(w));
+    if row.tickettype == TICKETTYPE_OPPORTUNITY {
+        "Sales"
+    } else if has(&["password", "mailbox", "licence", "training", "user to"]) {
+        "Accounts and Access"
+    } else if has(&["vpn", "wi-fi", "switch", "phones", "gateway", "network"]) {
+        "Network"
+    } else if has(&["laptop", "printer", "server", "scanner", "pc", "handset"]) {
+        "Hardware"
+    } else {
+        "Software"
+    }
+}
+
+/// Assets the demo tickets are about (ticket id, asset ids).
+const TICKET_ASSETS: &[(i64, &[i64])] = &[
+    (1001, &[super::demo_assets::BEN_LAPTOP_ASSET_ID]),
+    (1006, &[super::demo_assets::ACORN_FS01_ASSET_ID]),
+    (1009, &[5]),
+    (1011, &[8]),
+    (1014, &[6]),
+    (1019, &[9]),
+];
+
+/// The fields beyond the core ones: SLA, impact/urgency, hold, flags, targets, attachments.
+fn extra(
+    row: &Row,
+    id: i64,
+    status: i64,
+    occurred: DateTime<Utc>,
+    closed: bool,
+    client: i64,
+) -> TicketExtra {
+    // Opportunities run without an SLA, so their SLA dates are unset (Halo's sentinel).
+    let excludefromsla = row.tickettype == TICKETTYPE_OPPORTUNITY;
+    let sla_id = match (excludefromsla, client) {
+        (true, _) => 0,
+        (false, ACORN_CLIENT_ID) => SLA_PREMIUM_ID,
+        (false, _) => SLA_STANDARD_ID,
+    };
+    let (impact, urgency) = match row.priority {
+        1 => (1, 1),
+        2 => (1, 2),
+        3 => (2, 2),
+        _ => (3, 3),
+    };
+    TicketExtra {
+        category_2: String::new(),
+        category_3: String::new(),
+        category_4: String::new(),
+        impact,
+        urgency,
+        onhold: status == STATUS_ON_HOLD,
+        flagged: row.priority == 1 && !closed,
+        excludefromsla,
+        sla_id,
+        targetdate: (row.tickettype == SR && !closed).then(|| occurred + Duration::days(5)),
+        deadlinedate: (row.tickettype == TICKETTYPE_CHANGE).then(|| occurred + Duration::days(7)),
+        asset_ids: TICKET_ASSETS
+            .iter()
+            .find(|(t, _)| *t == id)
+            .map(|(_, a)| a.to_vec())
+            .unwrap_or_default(),
+        attachment_count: match id {
+            1004 => 2,
+            1012 => 1,
+            _ => 0,
+        },
+        hasbeenclosed: closed,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

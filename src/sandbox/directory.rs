@@ -65,7 +65,19 @@ pub async fn agent_me(State(state): State<SandboxState>, caller: Caller) -> Json
     })
 }
 
-/// `GET /api/Agent`: Halo answers with a bare array.
+/// `GET /api/InstanceInfo`, unauthenticated: what the instance is. Halo's document lists the
+/// route without a response body; the fields here are the sandbox's own.
+pub async fn instanceinfo() -> Json<Value> {
+    Json(json!({
+        "id": TENANT,
+        "name": "Halo sandbox",
+        "version": env!("CARGO_PKG_VERSION"),
+        "product": "sandbox",
+    }))
+}
+
+/// `GET /api/Agent`: Halo answers with a bare array, or with `pageinate=true` a page object whose
+/// rows are under `results` (alex-thorne/haloitsm-mcp c408fcf, found against a real instance).
 pub async fn agents(
     State(state): State<SandboxState>,
     _caller: Caller,
@@ -101,6 +113,9 @@ pub async fn agents(
             .map(agent_json)
             .collect::<Vec<_>>()
     });
+    if p.bool("pageinate")? {
+        return Ok(Json(Paging::from_params(&p)?.envelope("results", rows)));
+    }
     Ok(Json(Value::Array(rows)))
 }
 

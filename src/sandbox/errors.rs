@@ -20,6 +20,11 @@ pub enum ApiError {
     Forbidden(String),
     #[error("rate limited; retry after {0} s")]
     RateLimited(u64),
+    /// 400 with a serialised .NET exception, `{"ClassName": "System.Exception", "Message": …}`:
+    /// how Halo reports a business rule its validation layer does not cover (e.g. an action
+    /// without an outcome).
+    #[error("{0}")]
+    Exception(String),
 }
 
 impl ApiError {
@@ -69,6 +74,11 @@ impl IntoResponse for ApiError {
             ApiError::Validation(map) => (StatusCode::BAD_REQUEST, axum::Json(map)).into_response(),
             ApiError::NotFound(msg) => (StatusCode::NOT_FOUND, msg).into_response(),
             ApiError::Forbidden(msg) => (StatusCode::FORBIDDEN, msg).into_response(),
+            ApiError::Exception(msg) => (
+                StatusCode::BAD_REQUEST,
+                axum::Json(json!({"ClassName": "System.Exception", "Message": msg})),
+            )
+                .into_response(),
             ApiError::Unauthorized(msg) => {
                 let mut resp = (
                     StatusCode::UNAUTHORIZED,

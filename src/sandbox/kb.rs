@@ -33,7 +33,7 @@ fn full_json(a: &KbArticle) -> Value {
         "resolution": strip_html(&a.resolution_html), "resolution_html": a.resolution_html,
         "type": a.r#type, "tag_string": a.tags.join(", "),
         "tags": a.tags.iter().map(|t| json!({"text": t})).collect::<Vec<_>>(),
-        "faqlists": [], "date_created": a.date_created, "date_edited": a.date_edited,
+        "faqlists": [], "date_created": super::wire_dates::at(a.date_created), "date_edited": super::wire_dates::at(a.date_edited),
         "creator_name": a.creator_name, "editor_name": a.creator_name,
         "view_count": a.view_count, "useful_count": a.useful_count,
         "notuseful_count": a.notuseful_count, "inactive": a.inactive,

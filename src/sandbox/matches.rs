@@ -107,7 +107,7 @@ pub fn matched_tickets(d: &Data, t: &Ticket) -> Vec<Value> {
                 "id": n, "use": USE_TICKET, "ticket_id": t.id, "matched_id": id,
                 "search_score": score, "name": m.summary,
                 "client_name": d.client_name(m.client_id),
-                "date_occurred": m.dateoccurred, "date_closed": m.dateclosed,
+                "date_occurred": super::wire_dates::at(m.dateoccurred), "date_closed": super::wire_dates::maybe(m.dateclosed),
             }))
         })
         .collect()
@@ -149,7 +149,7 @@ pub fn matched_articles(d: &Data, t: &Ticket) -> Vec<Value> {
             Some(json!({
                 "id": n, "use": USE_ARTICLE, "ticket_id": t.id, "matched_id": id,
                 "search_score": score, "name": a.name, "client_name": "",
-                "date_occurred": a.date_created, "date_closed": Value::Null,
+                "date_occurred": super::wire_dates::at(a.date_created), "date_closed": super::wire_dates::maybe(None),
             }))
         })
         .collect()

@@ -3,9 +3,11 @@
 //! integration test. See `docs/sandbox.md`.
 
 mod actions;
+mod assets;
 mod authz;
 mod automation;
 pub mod demo;
+mod demo_assets;
 mod demo_kb;
 mod demo_tickets;
 mod directory;
@@ -26,14 +28,16 @@ mod services;
 mod signin_page;
 mod similarity;
 mod store;
+mod ticket_filter;
 mod tickets;
 mod timesheets;
+mod wire_dates;
 
 pub use envelope::MAX_PAGE_SIZE;
 pub use faults::{Fault, FaultInjector, FaultKind};
 pub use oauth::pkce_challenge;
 pub use rate_limit::RateLimit;
 pub use request_log::LoggedRequest;
-pub use routes::{RouteArea, ServedRoute, served_routes};
+pub use routes::{RouteArea, ServedRoute, observed_params, served_routes};
 pub use server::{Sandbox, router};
 pub use store::{Data, SandboxOptions, SandboxState, StoreError};

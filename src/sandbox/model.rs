@@ -166,6 +166,55 @@ pub struct Ticket {
     pub timetaken: f64,
     pub customfields: Vec<serde_json::Value>,
     pub ai_suggestions: Vec<AiSuggestion>,
+    /// Fields real tickets carry that clients read (CIPP, HaloAPI, the Halo MCP servers); a state
+    /// file written before they existed loads with their defaults.
+    #[serde(default)]
+    pub extra: TicketExtra,
+}
+
+/// The rest of a ticket's commonly read fields.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct TicketExtra {
+    pub category_2: String,
+    pub category_3: String,
+    pub category_4: String,
+    /// Halo's impact and urgency codes (1 high … 3 low); 0 = not set.
+    pub impact: i64,
+    pub urgency: i64,
+    pub onhold: bool,
+    pub flagged: bool,
+    pub excludefromsla: bool,
+    /// 0 = no SLA.
+    pub sla_id: i64,
+    pub targetdate: Option<DateTime<Utc>>,
+    pub deadlinedate: Option<DateTime<Utc>>,
+    pub asset_ids: Vec<i64>,
+    pub attachment_count: i64,
+    /// Set once the ticket has been in a closed status; stays set if it is reopened.
+    pub hasbeenclosed: bool,
+}
+
+/// An asset (device) as the sandbox keeps it; Halo's `/Asset`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Asset {
+    pub id: i64,
+    pub inventory_number: String,
+    pub key_field: String,
+    pub assettype_id: i64,
+    pub client_id: i64,
+    pub site_id: i64,
+    /// End users the asset is assigned to.
+    pub user_ids: Vec<i64>,
+    pub inactive: bool,
+    pub fields: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AssetType {
+    pub id: i64,
+    pub name: String,
+    pub assetgroup_id: i64,
+    pub assetgroup_name: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

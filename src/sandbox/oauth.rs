@@ -1,6 +1,8 @@
 //! Halo's authorisation server under `/auth`: `POST /auth/token` (client_credentials,
 //! authorization_code with PKCE S256, rotating single-use refresh tokens) and the
-//! `/auth/authorize` sign-in flow. The `tenant` query parameter is accepted and ignored.
+//! `/auth/authorize` sign-in flow. A `tenant` (query or form) must name this instance's tenant,
+//! as on hosted Halo; without one the request is taken as addressed to this instance, as an
+//! on-premise Halo's `{instance}/auth/token` is.
 
 use std::collections::HashMap;
 
@@ -126,8 +128,18 @@ fn check_scopes(app: &ApiApp, requested: Option<&str>) -> Result<Vec<String>, OA
     Ok(requested)
 }
 
-pub async fn token(State(state): State<SandboxState>, headers: HeaderMap, body: Bytes) -> Response {
-    match token_inner(&state, &headers, &body) {
+pub async fn token(
+    State(state): State<SandboxState>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let query = form(q.unwrap_or_default().as_bytes());
+    let result = check_tenant(&query)
+        .and_then(|_| check_tenant(&form(&body)))
+        .map_err(|desc| OAuthError::new("invalid_request", desc))
+        .and_then(|_| token_inner(&state, &headers, &body));
+    match result {
         Ok(v) => {
             let mut resp = axum::Json(v).into_response();
             resp.headers_mut()
@@ -407,10 +419,21 @@ fn client_and_redirect(
 }
 
 /// The remaining request checks; failures redirect back with an OAuth error.
+/// A `tenant` that is present must be this instance's (compared case-insensitively).
+fn check_tenant(p: &HashMap<String, String>) -> Result<(), String> {
+    match p.get("tenant").map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        Some(t) if !t.eq_ignore_ascii_case(TENANT) => Err(format!(
+            "Unknown tenant '{t}'; this instance's tenant is '{TENANT}' (see /api/authinfo)"
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn check_request(
     app: &ApiApp,
     p: &HashMap<String, String>,
 ) -> Result<Vec<String>, (&'static str, String)> {
+    check_tenant(p).map_err(|desc| ("invalid_request", desc))?;
     if p.get("response_type").map(String::as_str) != Some("code") {
         return Err((
             "unsupported_response_type",

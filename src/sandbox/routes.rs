@@ -30,6 +30,25 @@ fn api(method: &'static str, path: &'static str, params: &[&[&'static str]]) -> 
     }
 }
 
+/// Query parameters the sandbox honours that Halo's OpenAPI document does not list, each with the
+/// evidence that real Halo answers to it: (method, path, parameter, evidence).
+pub fn observed_params() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
+    let agent_paging = "alex-thorne/haloitsm-mcp c408fcf: a real instance pages /Agent and wraps \
+                        the rows under `results`";
+    vec![
+        ("GET", "/Agent", "pageinate", agent_paging),
+        ("GET", "/Agent", "page_size", agent_paging),
+        ("GET", "/Agent", "page_no", agent_paging),
+        (
+            "DELETE",
+            "/Actions/{id}",
+            "ticket_id",
+            "homotechsual/HaloAPI Remove-HaloAction takes -TicketID (Tests/EndToEnd/\
+             Action.E2E.Tests.ps1): action ids are numbered per ticket",
+        ),
+    ]
+}
+
 pub fn served_routes() -> Vec<ServedRoute> {
     let auth = |method, path, params: &[&'static str]| ServedRoute {
         area: RouteArea::Auth,
@@ -39,6 +58,7 @@ pub fn served_routes() -> Vec<ServedRoute> {
     };
     vec![
         api("GET", "/AuthInfo", &[]),
+        api("GET", "/InstanceInfo", &[]),
         api("GET", "/Agent/me", &[]),
         api(
             "GET",
@@ -118,6 +138,16 @@ pub fn served_routes() -> Vec<ServedRoute> {
                     "team_name",
                     "mine",
                     "ticketids",
+                    "datesearch",
+                    "startdate",
+                    "enddate",
+                    "category_1",
+                    "username",
+                    "sla",
+                    "asset_id",
+                    "flagged",
+                    "withattachments",
+                    "search_reportedby",
                 ],
             ],
         ),
@@ -127,6 +157,7 @@ pub fn served_routes() -> Vec<ServedRoute> {
             &[&["includedetails", "includelastaction"]],
         ),
         api("POST", "/Tickets", &[]),
+        api("DELETE", "/Tickets/{id}", &[]),
         api(
             "GET",
             "/Actions",
@@ -145,6 +176,26 @@ pub fn served_routes() -> Vec<ServedRoute> {
         ),
         api("GET", "/Actions/{id}", &[&["ticket_id", "mostrecent"]]),
         api("POST", "/Actions", &[]),
+        api("DELETE", "/Actions/{id}", &[]),
+        api(
+            "GET",
+            "/Asset",
+            &[
+                PAGING,
+                ORDER,
+                &[
+                    "client_id",
+                    "site_id",
+                    "username",
+                    "search",
+                    "assettype_id",
+                    "includeinactive",
+                ],
+            ],
+        ),
+        api("GET", "/Asset/{id}", &[]),
+        api("GET", "/AssetType", &[]),
+        api("GET", "/AssetType/{id}", &[]),
         api(
             "GET",
             "/KBArticle",

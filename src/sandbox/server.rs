@@ -18,8 +18,8 @@ use super::faults::{FaultInjector, FaultKind};
 use super::request_log::LoggedRequest;
 use super::store::{SandboxOptions, SandboxState};
 use super::{
-    actions, authz, automation, directory as dir, errors::ApiError, kb, oauth, reports, services,
-    tickets, timesheets,
+    actions, assets, authz, automation, directory as dir, errors::ApiError, kb, oauth, reports,
+    services, tickets, timesheets,
 };
 
 /// The sandbox's routes behind its gateway. Paths are registered lowercase; the gateway
@@ -28,6 +28,7 @@ use super::{
 pub fn router(state: SandboxState) -> Router {
     let inner = Router::new()
         .route("/api/authinfo", get(dir::authinfo))
+        .route("/api/instanceinfo", get(dir::instanceinfo))
         .route("/api/agent/me", get(dir::agent_me))
         .route("/api/agent", get(dir::agents))
         .route("/api/agent/{id}", get(dir::agent_one))
@@ -49,11 +50,21 @@ pub fn router(state: SandboxState) -> Router {
         .route("/api/outcome", get(dir::outcomes))
         .route("/api/outcome/{id}", get(dir::outcome_one))
         .route("/api/tickets", get(tickets::list).post(tickets::post))
-        .route("/api/tickets/{id}", get(tickets::one))
+        .route(
+            "/api/tickets/{id}",
+            get(tickets::one).delete(tickets::delete),
+        )
         .route("/api/actions", get(actions::list).post(actions::post))
-        .route("/api/actions/{id}", get(actions::one))
+        .route(
+            "/api/actions/{id}",
+            get(actions::one).delete(actions::delete),
+        )
         .route("/api/kbarticle", get(kb::list))
         .route("/api/kbarticle/{id}", get(kb::one))
+        .route("/api/asset", get(assets::list))
+        .route("/api/asset/{id}", get(assets::one))
+        .route("/api/assettype", get(assets::types))
+        .route("/api/assettype/{id}", get(assets::type_one))
         .route("/api/service", get(services::list))
         .route("/api/service/{id}", get(services::one))
         .route("/api/report", get(reports::list))
@@ -70,6 +81,9 @@ pub fn router(state: SandboxState) -> Router {
             get(oauth::authorize_get).post(oauth::authorize_post),
         )
         .fallback(not_found)
+        // A method the sandbox does not serve on a known path answers like an unknown path,
+        // as Halo does for a route it lacks (not an empty 405).
+        .method_not_allowed_fallback(not_found)
         .with_state(state.clone());
     // The gateway must see the request before routing, so the routes sit behind it as a fallback.
     Router::new()
@@ -98,6 +112,13 @@ async fn gateway(State(state): State<SandboxState>, mut req: Request, next: Next
         form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes())
             .map(|(k, _)| k.into_owned())
             .collect();
+    // Halo's routing ignores a trailing slash (`/api/tickets/` is `/api/tickets`).
+    let lower = match lower.strip_suffix('/') {
+        Some(trimmed) if is_halo_path(trimmed) && trimmed.matches('/').count() >= 2 => {
+            trimmed.to_string()
+        }
+        _ => lower,
+    };
     if is_halo_path(&lower) && lower != path {
         let rebuilt = match &query {
             Some(q) => format!("{lower}?{q}"),
@@ -155,7 +176,7 @@ async fn respond(
         }
         None => {}
     }
-    if lower.starts_with("/api/") && lower != "/api/authinfo" {
+    if lower.starts_with("/api/") && lower != "/api/authinfo" && lower != "/api/instanceinfo" {
         let (parts, body) = req.into_parts();
         let key = authz::bearer(&parts)
             .and_then(|t| authz::authenticate(state, Some(t)).ok())

@@ -35,6 +35,10 @@ pub struct Data {
     pub reports: Vec<Report>,
     pub timesheets: Vec<TimesheetEvent>,
     pub runbooks: Vec<Runbook>,
+    #[serde(default)]
+    pub assets: Vec<Asset>,
+    #[serde(default)]
+    pub assettypes: Vec<AssetType>,
     pub apps: Vec<ApiApp>,
     pub access_tokens: Vec<AccessToken>,
     pub refresh_tokens: Vec<RefreshToken>,

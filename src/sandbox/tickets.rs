@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use serde_json::{Map, Value, json};
 
 use super::authz::Caller;
@@ -20,10 +20,16 @@ use super::model::*;
 use super::params::{Item, Params, body_items, path_id};
 use super::similarity::strip_html;
 use super::store::{Data, SandboxState};
+use super::ticket_filter::Filter;
+use super::wire_dates;
 
-/// The reduced column set Halo returns in lists.
+/// The reduced column set Halo returns in lists. Dates go out as Halo writes them (seven
+/// fractional digits; unset = the 1900 sentinel), see [`wire_dates`].
 pub fn list_json(d: &Data, t: &Ticket) -> Value {
     let user = d.user(t.user_id);
+    let x = &t.extra;
+    // A ticket outside SLA has no SLA targets: Halo answers the sentinel for them.
+    let sla_date = |at: DateTime<Utc>| wire_dates::maybe((!x.excludefromsla).then_some(at));
     json!({
         "id": t.id,
         "summary": t.summary,
@@ -40,10 +46,25 @@ pub fn list_json(d: &Data, t: &Ticket) -> Value {
         "agent_id": t.agent_id,
         "team": t.team,
         "category_1": t.category_1,
-        "dateoccurred": t.dateoccurred,
-        "lastactiondate": t.lastactiondate,
-        "respondbydate": t.respondbydate,
-        "fixbydate": t.fixbydate,
+        "category_2": x.category_2,
+        "category_3": x.category_3,
+        "category_4": x.category_4,
+        "impact": x.impact,
+        "urgency": x.urgency,
+        "onhold": x.onhold,
+        "flagged": x.flagged,
+        "excludefromsla": x.excludefromsla,
+        "sla_id": x.sla_id,
+        "sla_name": super::demo::sla_name(x.sla_id),
+        "hasbeenclosed": x.hasbeenclosed,
+        "attachment_count": x.attachment_count,
+        "dateoccurred": wire_dates::at(t.dateoccurred),
+        "datecreated": wire_dates::at(t.dateoccurred),
+        "lastactiondate": wire_dates::at(t.lastactiondate),
+        "respondbydate": sla_date(t.respondbydate),
+        "fixbydate": sla_date(t.fixbydate),
+        "targetdate": wire_dates::maybe(x.targetdate),
+        "deadlinedate": wire_dates::maybe(x.deadlinedate),
         "slaresponsestate": response_state(t, Utc::now()),
     })
 }
@@ -80,13 +101,14 @@ pub fn full_json(d: &Data, t: &Ticket) -> Value {
             "agent_name": d.agent_name(t.agent_id),
             "user_email": user.map(|u| u.emailaddress.clone()).unwrap_or_default(),
             "reportedby": user.map(|u| u.name.clone()).unwrap_or_default(),
-            "dateclosed": t.dateclosed,
-            "responsedate": t.responsedate,
+            "dateclosed": wire_dates::maybe(t.dateclosed),
+            "responsedate": wire_dates::maybe(t.responsedate),
+            "asset_ids": t.extra.asset_ids,
             "slastate": fix_state(t, now),
             "timetaken": t.timetaken,
             "service_id": t.service_id,
             "customfields": t.customfields,
-            "ai_suggestions": t.ai_suggestions,
+            "ai_suggestions": t.ai_suggestions.iter().map(suggestion_json).collect::<Vec<_>>(),
             "ai_matched_tickets": matches::matched_tickets(d, t),
             "ai_matched_articles": matches::matched_articles(d, t),
         });
@@ -95,6 +117,14 @@ pub fn full_json(d: &Data, t: &Ticket) -> Value {
         }
     }
     v
+}
+
+fn suggestion_json(s: &AiSuggestion) -> Value {
+    json!({
+        "id": s.id, "suggestion_id": s.suggestion_id, "ticket_id": s.ticket_id,
+        "summary": s.summary, "type": s.r#type, "new_value": s.new_value,
+        "applied": s.applied, "applied_date": wire_dates::maybe(s.applied_date),
+    })
 }
 
 pub async fn list(
@@ -115,132 +145,6 @@ pub async fn list(
     });
     order_rows(&mut rows, &p, "id")?;
     Ok(Json(paging.envelope("tickets", rows)))
-}
-
-/// The `/Tickets` list filters the sandbox honours (all named as in Halo's OpenAPI document;
-/// the ticket type filter is `requesttype_id`).
-struct Filter {
-    search: Vec<String>,
-    search_summary: Option<String>,
-    search_details: Option<String>,
-    open_only: bool,
-    closed_only: bool,
-    agents: Option<Vec<i64>>,
-    clients: Option<Vec<i64>>,
-    site_id: Option<i64>,
-    user_id: Option<i64>,
-    statuses: Option<Vec<i64>>,
-    types: Option<Vec<i64>>,
-    priorities: Option<Vec<i64>>,
-    team_ids: Option<Vec<i64>>,
-    team_name: Option<String>,
-    ticket_ids: Option<Vec<i64>>,
-}
-
-fn merge(a: Option<i64>, b: Option<Vec<i64>>) -> Option<Vec<i64>> {
-    match (a, b) {
-        (None, b) => b,
-        (Some(a), None) => Some(vec![a]),
-        (Some(a), Some(b)) => Some(b.into_iter().filter(|x| *x == a).collect()),
-    }
-}
-
-impl Filter {
-    fn from_params(p: &Params, caller: &Caller) -> ApiResult<Filter> {
-        let mut agents = merge(p.int("agent_id")?, p.ints("agent")?);
-        if p.bool("mine")? {
-            agents = merge(Some(caller.agent_id), agents);
-        }
-        Ok(Filter {
-            search: p
-                .str("search")
-                .map(|s| {
-                    s.to_lowercase()
-                        .split_whitespace()
-                        .map(String::from)
-                        .collect()
-                })
-                .unwrap_or_default(),
-            search_summary: p.str("search_summary").map(str::to_lowercase),
-            search_details: p.str("search_details").map(str::to_lowercase),
-            open_only: p.bool("open_only")?,
-            closed_only: p.bool("closed_only")?,
-            agents,
-            clients: merge(p.int("client_id")?, p.ints("client_ids")?),
-            site_id: p.int("site_id")?,
-            user_id: p.int("user_id")?,
-            statuses: merge(p.int("status_id")?, p.ints("status")?),
-            types: merge(p.int("requesttype_id")?, p.ints("requesttype")?),
-            priorities: p.ints("priority")?,
-            team_ids: p.ints("team")?,
-            team_name: p.str("team_name").map(str::to_lowercase),
-            ticket_ids: p.ints("ticketids")?,
-        })
-    }
-
-    fn matches(&self, d: &Data, t: &Ticket) -> bool {
-        let in_list =
-            |list: &Option<Vec<i64>>, v: i64| list.as_ref().is_none_or(|l| l.contains(&v));
-        let closed = d.is_closed_status(t.status_id);
-        if (self.open_only && closed) || (self.closed_only && !closed) {
-            return false;
-        }
-        if !(in_list(&self.agents, t.agent_id)
-            && in_list(&self.clients, t.client_id)
-            && in_list(&self.statuses, t.status_id)
-            && in_list(&self.types, t.tickettype_id)
-            && in_list(&self.priorities, t.priority_id)
-            && in_list(&self.ticket_ids, t.id)
-            && self.site_id.is_none_or(|s| s == t.site_id)
-            && self.user_id.is_none_or(|u| u == t.user_id))
-        {
-            return false;
-        }
-        if let Some(ids) = &self.team_ids {
-            let names: Vec<&str> = d
-                .teams
-                .iter()
-                .filter(|x| ids.contains(&x.id))
-                .map(|x| x.name.as_str())
-                .collect();
-            if !names.iter().any(|n| n.eq_ignore_ascii_case(&t.team)) {
-                return false;
-            }
-        }
-        if self
-            .team_name
-            .as_ref()
-            .is_some_and(|n| t.team.to_lowercase() != *n)
-        {
-            return false;
-        }
-        let details = strip_html(&t.details).to_lowercase();
-        if self
-            .search_summary
-            .as_ref()
-            .is_some_and(|s| !t.summary.to_lowercase().contains(s))
-            || self
-                .search_details
-                .as_ref()
-                .is_some_and(|s| !details.contains(s))
-        {
-            return false;
-        }
-        if !self.search.is_empty() {
-            let hay = format!(
-                "{} {} {} {} {}",
-                t.id,
-                t.summary.to_lowercase(),
-                details,
-                d.user(t.user_id)
-                    .map(|u| u.name.to_lowercase())
-                    .unwrap_or_default(),
-                d.client_name(t.client_id).to_lowercase()
-            );
-            return self.search.iter().all(|w| hay.contains(w.as_str()));
-        }
-        true
-    }
 }
 
 pub async fn one(
@@ -271,10 +175,31 @@ pub async fn one(
     })
 }
 
+/// `DELETE /api/Tickets/{id}`: removes the ticket and its actions, answering the deleted ticket.
+pub async fn delete(
+    State(state): State<SandboxState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    caller.require_scope("edit:tickets")?;
+    caller.require_edit_role("delete tickets")?;
+    let id = path_id(&id)?;
+    state.write(|d| {
+        let body = d
+            .ticket(id)
+            .map(|t| list_json(d, t))
+            .ok_or_else(|| ApiError::not_found("Ticket", id))?;
+        d.tickets.retain(|t| t.id != id);
+        d.actions.retain(|a| a.ticket_id != id);
+        Ok(Json(body))
+    })
+}
+
 /// Moves a ticket to `status`, keeping `dateclosed` in step with open/closed.
 pub fn set_status(d: &Data, t: &mut Ticket, status: i64, now: DateTime<Utc>) {
     t.status_id = status;
     if d.is_closed_status(status) {
+        t.extra.hasbeenclosed = true;
         t.dateclosed.get_or_insert(now);
     } else {
         t.dateclosed = None;
@@ -312,6 +237,89 @@ struct Patch {
     service_id: Option<i64>,
     customfields: Option<Vec<Value>>,
     apply_suggestions: Vec<i64>,
+    more: MorePatch,
+}
+
+/// Changes to the fields in [`TicketExtra`].
+#[derive(Default)]
+struct MorePatch {
+    category_2: Option<String>,
+    category_3: Option<String>,
+    category_4: Option<String>,
+    impact: Option<i64>,
+    urgency: Option<i64>,
+    onhold: Option<bool>,
+    flagged: Option<bool>,
+    excludefromsla: Option<bool>,
+    targetdate: Option<DateTime<Utc>>,
+    deadlinedate: Option<DateTime<Utc>>,
+}
+
+fn is_set(at: &DateTime<Utc>) -> bool {
+    at.year() > 1900
+}
+
+impl MorePatch {
+    fn read(item: &Item) -> ApiResult<MorePatch> {
+        Ok(MorePatch {
+            category_2: item.str("category_2")?,
+            category_3: item.str("category_3")?,
+            category_4: item.str("category_4")?,
+            impact: item.int("impact")?,
+            urgency: item.int("urgency")?,
+            onhold: item.bool("onhold")?,
+            flagged: item.bool("flagged")?,
+            excludefromsla: item.bool("excludefromsla")?,
+            // Clients echo Halo's sentinel back for "not set"; it must not become a real date.
+            targetdate: item.date("targetdate")?.filter(is_set),
+            deadlinedate: item.date("deadlinedate")?.filter(is_set),
+        })
+    }
+
+    fn apply(self, x: &mut TicketExtra) {
+        let MorePatch {
+            category_2,
+            category_3,
+            category_4,
+            impact,
+            urgency,
+            onhold,
+            flagged,
+            excludefromsla,
+            targetdate,
+            deadlinedate,
+        } = self;
+        if let Some(v) = category_2 {
+            x.category_2 = v;
+        }
+        if let Some(v) = category_3 {
+            x.category_3 = v;
+        }
+        if let Some(v) = category_4 {
+            x.category_4 = v;
+        }
+        if let Some(v) = impact {
+            x.impact = v;
+        }
+        if let Some(v) = urgency {
+            x.urgency = v;
+        }
+        if let Some(v) = onhold {
+            x.onhold = v;
+        }
+        if let Some(v) = flagged {
+            x.flagged = v;
+        }
+        if let Some(v) = excludefromsla {
+            x.excludefromsla = v;
+        }
+        if targetdate.is_some() {
+            x.targetdate = targetdate;
+        }
+        if deadlinedate.is_some() {
+            x.deadlinedate = deadlinedate;
+        }
+    }
 }
 
 pub async fn post(
@@ -403,6 +411,7 @@ fn plan_one(
             }
         },
         apply_suggestions: Vec::new(),
+        more: MorePatch::read(item)?,
     };
     if let Some(raw) = item
         .map
@@ -597,7 +606,15 @@ fn new_ticket(d: &Data, p: Patch, caller: &Caller, now: DateTime<Utc>) -> Ticket
         timetaken: 0.0,
         customfields: p.customfields.unwrap_or_default(),
         ai_suggestions: Vec::new(),
+        extra: TicketExtra {
+            sla_id: super::demo::SLA_STANDARD_ID,
+            ..TicketExtra::default()
+        },
     };
+    p.more.apply(&mut t.extra);
+    if t.extra.excludefromsla {
+        t.extra.sla_id = 0;
+    }
     set_priority(d, &mut t, priority);
     if let Some(s) = p.status_id {
         set_status(d, &mut t, s, now);
@@ -682,6 +699,7 @@ fn update(d: &Data, t: &mut Ticket, p: Patch, now: DateTime<Utc>) {
     if let Some(x) = p.customfields {
         t.customfields = x;
     }
+    p.more.apply(&mut t.extra);
     if let Some(x) = p.priority_id {
         set_priority(d, t, x);
     }

@@ -228,6 +228,16 @@ impl TicketOrder {
             TicketOrder::FixBy => "fixbydate",
         }
     }
+
+    /// The date field a shaped ticket shows for this order, if it is a date.
+    pub fn shown_as(self) -> Option<&'static str> {
+        match self {
+            TicketOrder::DateOpened => Some("date_opened"),
+            TicketOrder::LastAction => Some("last_action_date"),
+            TicketOrder::Id => None,
+            TicketOrder::FixBy => Some("fix_by"),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -30,6 +30,14 @@ pub fn text(raw: &Value, field: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// A date field as tools show it; unset (Halo's 1900/0001/1899 sentinels) reads as absent.
+pub fn date(raw: &Value, field: &str) -> Option<String> {
+    raw.get(field)
+        .and_then(Value::as_str)
+        .and_then(crate::halo::dates::parse)
+        .map(crate::halo::dates::show)
+}
+
 /// Plain text of the first present field among `fields` (HTML converted), cut to `limit`.
 pub fn body(raw: &Value, fields: &[&str], limit: usize) -> Option<String> {
     fields
@@ -113,13 +121,19 @@ pub async fn ticket(ctx: &CallContext, raw: &Value, detailed: bool) -> Value {
         },
     );
     put(&mut t, "team", text(raw, "team"));
-    put(&mut t, "date_opened", text(raw, "dateoccurred"));
-    put(&mut t, "last_action_date", text(raw, "lastactiondate"));
-    put(&mut t, "respond_by", text(raw, "respondbydate"));
-    put(&mut t, "fix_by", text(raw, "fixbydate"));
-    put(&mut t, "sla_response_state", text(raw, "slaresponsestate"));
+    put(&mut t, "date_opened", date(raw, "dateoccurred"));
+    put(&mut t, "last_action_date", date(raw, "lastactiondate"));
+    let respond_by = date(raw, "respondbydate");
+    // Without a response target (no SLA) there is no state to report.
+    let response_state = respond_by
+        .is_some()
+        .then(|| text(raw, "slaresponsestate"))
+        .flatten();
+    put(&mut t, "respond_by", respond_by);
+    put(&mut t, "fix_by", date(raw, "fixbydate"));
+    put(&mut t, "sla_response_state", response_state);
     if detailed {
-        put(&mut t, "date_closed", text(raw, "dateclosed"));
+        put(&mut t, "date_closed", date(raw, "dateclosed"));
         put(
             &mut t,
             "details",
@@ -180,7 +194,7 @@ pub fn action(raw: &Value) -> Value {
     put(
         &mut a,
         "date",
-        text(raw, "datetime").or_else(|| text(raw, "actiondatecreated")),
+        date(raw, "datetime").or_else(|| date(raw, "actiondatecreated")),
     );
     put(
         &mut a,
@@ -233,7 +247,7 @@ pub fn ai_suggestions(raw: &Value, include_applied: bool) -> Vec<Value> {
                 "applied",
                 s.get("applied").and_then(Value::as_bool).unwrap_or(false),
             );
-            put(&mut m, "applied_date", text(s, "applied_date"));
+            put(&mut m, "applied_date", date(s, "applied_date"));
             Value::Object(m)
         })
         .collect()

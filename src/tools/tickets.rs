@@ -116,7 +116,20 @@ impl TypedTool for SearchTickets {
         let order = args.order_by.unwrap_or(TicketOrder::DateOpened);
         query.push(("order", order.halo_column().into()));
         query.push(("orderdesc", args.descending.unwrap_or(true).to_string()));
-        list_tickets(ctx, &query, paging).await
+        let mut out = list_tickets(ctx, &query, paging).await?;
+        if let Some(field) = order.shown_as() {
+            unset_last(&mut out["tickets"], field);
+        }
+        Ok(out)
+    }
+}
+
+/// Halo sorts an unset date (its 1900 sentinel) as the earliest, so "fix-by, soonest first" would
+/// lead with tickets that have no target at all. Within the page, tickets without the sort date
+/// (the shaped record omits it) go last, keeping Halo's order otherwise.
+fn unset_last(tickets: &mut Value, field: &str) {
+    if let Value::Array(rows) = tickets {
+        rows.sort_by_key(|t| t.get(field).is_none());
     }
 }
 

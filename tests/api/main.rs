@@ -11,6 +11,7 @@ mod load;
 mod mcp_protocol;
 mod resources;
 mod rmcp_client;
+mod tools_dates;
 mod tools_kb;
 mod tools_openapi;
 mod tools_people;

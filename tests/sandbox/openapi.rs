@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use halo_mcp::sandbox::{RouteArea, served_routes};
+use halo_mcp::sandbox::{RouteArea, observed_params, served_routes};
 use serde_json::Value;
 
 fn spec_path() -> PathBuf {
@@ -91,6 +91,28 @@ fn served_routes_exist_in_halo_openapi() {
                     route.method, route.path
                 ));
             }
+        }
+    }
+    // Parameters honoured without being in the document must stay out of it (else they belong
+    // in `served_routes`) and carry the evidence that real Halo answers to them.
+    for (method, path, param, evidence) in observed_params() {
+        let op = paths
+            .iter()
+            .filter(|(p, _)| shape(p) == shape(path))
+            .find_map(|(_, v)| v.get(method.to_lowercase()));
+        let Some(op) = op else {
+            problems.push(format!(
+                "{method} {path}: observed parameter on an unknown route"
+            ));
+            continue;
+        };
+        let documented = op["parameters"]
+            .as_array()
+            .is_some_and(|ps| ps.iter().any(|p| p["name"].as_str() == Some(param)));
+        if documented || evidence.trim().is_empty() {
+            problems.push(format!(
+                "{method} {path}: '{param}' is documented or lacks evidence; move it to served_routes"
+            ));
         }
     }
     assert!(

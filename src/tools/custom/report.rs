@@ -382,6 +382,8 @@ pub fn table(profile: &Value) -> Result<Table, TableError> {
             columns
                 .iter()
                 .map(|c| match row.get(c) {
+                    // An unset date in a report cell is no date at all.
+                    Some(Value::String(s)) if crate::halo::dates::is_sentinel(s) => Value::Null,
                     Some(Value::String(s)) => Value::String(truncate(s, CELL_LIMIT)),
                     Some(v) => v.clone(),
                     None => Value::Null,
@@ -402,7 +404,7 @@ mod tests {
             "columns": [{"name": "Service"}, {"name": "Status"}, {"name": "Unused"}],
             "report": {"loaded": true, "load_error": "", "rows": [
                 {"Status": "Has", "Service": "Backup", "Extra": 1},
-                {"Service": "VoIP", "Status": "Does NOT have"},
+                {"Service": "VoIP", "Status": "Does NOT have", "Extra": "1900-01-01T00:00:00"},
             ]}
         });
         let t = table(&profile).unwrap();
