@@ -4,7 +4,8 @@
 //! Layout: [`config`] reads the environment, [`startup`] builds the axum app, [`mcp`] speaks the
 //! protocol and holds the tool registry, [`tools`] implements the tools on top of the typed
 //! [`halo`] client, [`auth`] signs callers in, [`secrets`] reads Key Vault, and [`sandbox`] is a
-//! stateful stand-in for a Halo instance.
+//! stateful stand-in for a Halo instance. Under the Functions host with incomplete settings,
+//! [`unconfigured`] serves the explanation instead.
 
 pub mod allocator;
 pub mod auth;
@@ -17,3 +18,4 @@ pub mod secrets;
 pub mod startup;
 pub mod telemetry;
 pub mod tools;
+pub mod unconfigured;
