@@ -1,5 +1,6 @@
 //! Deploy first, configure after (issue 16): the binary started by the Functions host with
-//! HALO_URL set and HALO_CLIENT_ID still missing keeps running and explains itself.
+//! HALO_URL set and HALO_CLIENT_ID still missing keeps running and explains itself. Also the
+//! warning operators alert on when Halo's rate limit refuses a tool call.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -124,4 +125,41 @@ async fn outside_the_functions_host_a_missing_setting_still_stops_the_process() 
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("HALO_CLIENT_ID"));
+}
+
+#[tokio::test]
+async fn a_halo_rate_limit_refusal_logs_the_warning_the_alert_counts() {
+    use halo_mcp::sandbox::{Fault, FaultKind};
+    let app = crate::helpers::spawn_app().await;
+    app.sandbox
+        .as_ref()
+        .expect("the embedded sandbox runs")
+        .faults()
+        .inject(Fault {
+            path_contains: Some("/api/tickets".into()),
+            method: None,
+            times: 1,
+            kind: FaultKind::RateLimited {
+                retry_after_secs: 120,
+            },
+        });
+    let error = app.call_err("get_ticket", json!({"ticket_id": 1001})).await;
+    assert!(error.contains("Try again in"), "{error}");
+    // capture_logs() writes every test's JSON lines to one file per test process.
+    let log = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("logs")
+        .join(format!("api-{}.log", std::process::id()));
+    let text = std::fs::read_to_string(&log).expect("the captured log");
+    let found = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .any(|l| {
+            l["level"] == "WARN"
+                && l["fields"]["kind"] == "halo_rate_limited"
+                && l["fields"]["tool"] == "get_ticket"
+        });
+    assert!(
+        found,
+        "a WARN line with kind=halo_rate_limited (infra/modules/alerts.bicep counts it)"
+    );
 }
