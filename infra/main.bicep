@@ -1,10 +1,13 @@
 // halo-mcp on Azure: everything one deployment needs, in one resource group.
 //   Flex Consumption function app (custom runtime) + host storage + Key Vault +
 //   Application Insights / Log Analytics + role assignments for the app's managed identity.
-// Deploy with `azd up`, or `az deployment group create -g <rg> -f infra/main.bicep
-// -p infra/main.parameters.json -p haloUrl=...` (infra/README.md walks through both).
-// Every halo-mcp setting below maps 1:1 to a variable in src/config.rs SETTINGS; a test
-// (tests/deploy.rs) fails when the two drift apart. Blank values mean "use halo-mcp's default".
+// Deploy with `azd up` (azd fills infra/main.parameters.json from the azd environment), or with
+// plain az: `az deployment group create -g <rg> -f infra/main.bicep
+// -p @infra/main.az.parameters.json -p haloUrl=...` (infra/README.md walks through both; never
+// pass main.parameters.json to az: its ${VAR} placeholders are azd's).
+// Every halo-mcp setting below maps 1:1 to a variable in src/config.rs SETTINGS and to an azd
+// environment variable of the same name; tests/deploy/settings.rs fails when they drift apart.
+// Blank values mean "use halo-mcp's default".
 
 targetScope = 'resourceGroup'
 
@@ -27,6 +30,21 @@ param functionAppName string = ''
 @description('Key Vault name (globally unique, max 24); blank = kv-<unique suffix>.')
 param keyVaultName string = ''
 
+@description('Mixed into the generated Key Vault name. A purge-protected vault keeps its name for the whole retention after a teardown, so a redeploy needs a new salt (azd\'s postdown hook sets one) or keyVaultCreateMode=recover.')
+param keyVaultNameSalt string = ''
+
+@description('Key Vault purge protection: true for production, false for test environments torn down often (then `azd down --purge` frees the name). Cannot be switched off once on.')
+param keyVaultPurgeProtection bool = true
+
+@description('Days a deleted vault or secret stays recoverable (7-90).')
+@minValue(7)
+@maxValue(90)
+param keyVaultSoftDeleteRetentionDays int = 90
+
+@description('default creates the vault; recover restores the soft-deleted vault of the same name after a teardown, with its secrets.')
+@allowed(['default', 'recover'])
+param keyVaultCreateMode string = 'default'
+
 @description('Storage account name (globally unique, max 24); blank = st<unique suffix>.')
 param storageAccountName string = ''
 
@@ -34,17 +52,67 @@ param storageAccountName string = ''
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 512
 
-@description('Maximum number of instances.')
-@minValue(1)
+@description('Maximum number of instances: Flex Consumption accepts 40-1000. Each instance has its own HALO_RATE_LIMIT budget, so more instances can exceed Halo\'s limit.')
+@minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
-@description('Object id of a user or group that may set Key Vault secrets (azd passes the signed-in user); blank = nobody.')
+@description('Concurrent HTTP requests per instance before Flex adds one (docs/PERFORMANCE.md has the measurement behind the default).')
+@minValue(1)
+@maxValue(1000)
+param perInstanceConcurrency int = 64
+
+@description('Always-ready HTTP instances: 0 scales to zero, 1 keeps one warm (no cold start, billed).')
+@minValue(0)
+@maxValue(1)
+param alwaysReady int = 0
+
+@description('Zone-redundant plan; only in regions where Flex Consumption supports availability zones.')
+param zoneRedundant bool = false
+
+@description('Object id of a user, group or service principal that may set Key Vault secrets (azd passes the identity running it); blank = nobody.')
 param secretsOfficerPrincipalId string = ''
 
-@description('Type of secretsOfficerPrincipalId.')
+@description('Type of secretsOfficerPrincipalId (azd passes AZURE_PRINCIPAL_TYPE).')
 @allowed(['User', 'Group', 'ServicePrincipal'])
 param secretsOfficerPrincipalType string = 'User'
+
+// ---------------------------------------------------------------- network and observability
+
+@description('Network isolation: a VNet, VNet integration for the app and private endpoints for storage and Key Vault (their public endpoints close). /mcp stays public for Copilot Studio.')
+param vnetEnabled bool = false
+
+@description('Address space of the VNet when vnetEnabled.')
+param vnetAddressPrefix string = '10.40.0.0/16'
+
+@description('Subnet for the app\'s VNet integration, inside vnetAddressPrefix.')
+param vnetAppSubnetPrefix string = '10.40.1.0/24'
+
+@description('Subnet for the private endpoints, inside vnetAddressPrefix.')
+param vnetPrivateEndpointSubnetPrefix string = '10.40.2.0/24'
+
+@description('Days Log Analytics keeps logs; 30 is the free retention.')
+@minValue(30)
+@maxValue(730)
+param logRetentionDays int = 30
+
+@description('Resource id of an existing action group alerts notify; blank = none.')
+param alertActionGroupId string = ''
+
+@description('E-mail address for a new action group alerts notify; blank = none.')
+param alertEmail string = ''
+
+@description('Percentage of requests answered with 5xx (over 5 minutes, at least 10 requests) that raises an alert.')
+@minValue(1)
+@maxValue(100)
+param alert5xxPercent int = 5
+
+@description('Halo rate-limit refusals in 15 minutes that raise an alert.')
+@minValue(1)
+param alertHaloRateLimitCount int = 1
+
+@description('Create an availability test on /healthz (every 5 minutes from 3 locations) with an alert.')
+param availabilityTestEnabled bool = false
 
 // ---------------------------------------------------------------- HTTP edge
 
@@ -163,11 +231,17 @@ param refreshTokenTtlSecs string = ''
 @description('SECRETS_REFRESH_SECS: how often secrets are re-read from Key Vault; blank = 300.')
 param secretsRefreshSecs string = ''
 
+@description('AZURE_CLIENT_ID: client id of a user-assigned identity attached to the app; blank = the system-assigned identity. (azd reads it from MANAGED_IDENTITY_CLIENT_ID: CI pipelines use AZURE_CLIENT_ID for their own login.)')
+param managedIdentityClientId string = ''
+
 // ---------------------------------------------------------------- derived names
 
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, baseName))
 var appName = empty(functionAppName) ? '${baseName}-${resourceToken}' : functionAppName
-var vaultName = empty(keyVaultName) ? 'kv-${resourceToken}' : keyVaultName
+// Without a salt the name stays what earlier versions generated, so an existing vault is kept.
+var saltedToken = toLower(uniqueString(subscription().id, resourceGroup().id, baseName, keyVaultNameSalt))
+var vaultToken = empty(keyVaultNameSalt) ? resourceToken : saltedToken
+var vaultName = empty(keyVaultName) ? 'kv-${vaultToken}' : keyVaultName
 var stgName = empty(storageAccountName) ? 'st${resourceToken}' : storageAccountName
 var deploymentContainerName = 'app-package'
 
@@ -178,6 +252,7 @@ module monitoring 'modules/monitoring.bicep' = {
     tags: tags
     logAnalyticsName: 'log-${baseName}-${resourceToken}'
     applicationInsightsName: 'appi-${baseName}-${resourceToken}'
+    retentionInDays: logRetentionDays
   }
 }
 
@@ -188,6 +263,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     storageAccountName: stgName
     deploymentContainerName: deploymentContainerName
+    vnetEnabled: vnetEnabled
   }
 }
 
@@ -197,6 +273,25 @@ module keyVault 'modules/keyvault.bicep' = {
     location: location
     tags: tags
     keyVaultName: vaultName
+    enablePurgeProtection: keyVaultPurgeProtection
+    softDeleteRetentionInDays: keyVaultSoftDeleteRetentionDays
+    createMode: keyVaultCreateMode
+    vnetEnabled: vnetEnabled
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
+  }
+}
+
+module network 'modules/network.bicep' = if (vnetEnabled) {
+  name: 'network'
+  params: {
+    location: location
+    tags: tags
+    vnetName: 'vnet-${baseName}-${resourceToken}'
+    addressPrefix: vnetAddressPrefix
+    appSubnetPrefix: vnetAppSubnetPrefix
+    privateEndpointSubnetPrefix: vnetPrivateEndpointSubnetPrefix
+    storageAccountName: storage.outputs.storageAccountName
+    keyVaultName: keyVault.outputs.keyVaultName
   }
 }
 
@@ -241,7 +336,7 @@ var appSettings = {
   KEY_VAULT_URL: keyVault.outputs.keyVaultUri
   SECRETS_REFRESH_SECS: secretsRefreshSecs
   // Blank: the system-assigned identity. Set a client id only after attaching a user-assigned one.
-  AZURE_CLIENT_ID: ''
+  AZURE_CLIENT_ID: managedIdentityClientId
 }
 
 module functionApp 'modules/functionapp.bicep' = {
@@ -251,12 +346,19 @@ module functionApp 'modules/functionapp.bicep' = {
     tags: tags
     functionAppName: appName
     planName: 'plan-${baseName}-${resourceToken}'
-    storageAccountName: storage.outputs.storageAccountName
+    blobServiceUri: storage.outputs.blobEndpoint
+    queueServiceUri: storage.outputs.queueEndpoint
+    tableServiceUri: storage.outputs.tableEndpoint
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     applicationInsightsConnectionString: monitoring.outputs.connectionString
     appSettings: appSettings
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
+    perInstanceConcurrency: perInstanceConcurrency
+    alwaysReady: alwaysReady
+    zoneRedundant: zoneRedundant
+    virtualNetworkSubnetId: vnetEnabled ? network.outputs.appSubnetId : ''
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsId
   }
 }
 
@@ -276,6 +378,22 @@ module roles 'modules/roles.bicep' = {
 var trimmedPublicUrl = endsWith(publicUrl, '/') ? substring(publicUrl, 0, length(publicUrl) - 1) : publicUrl
 var baseUrl = empty(publicUrl) ? 'https://${functionApp.outputs.defaultHostName}' : trimmedPublicUrl
 
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    location: location
+    tags: tags
+    baseName: '${baseName}-${resourceToken}'
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    actionGroupIds: empty(alertActionGroupId) ? [] : [alertActionGroupId]
+    alertEmail: alertEmail
+    http5xxPercentThreshold: alert5xxPercent
+    haloRateLimitThreshold: alertHaloRateLimitCount
+    availabilityTestEnabled: availabilityTestEnabled
+    healthzUrl: '${baseUrl}/healthz'
+  }
+}
+
 @description('The MCP server URL to paste into Copilot Studio (Server URL).')
 output MCP_URL string = '${baseUrl}/mcp'
 
@@ -290,6 +408,9 @@ output KEY_VAULT_URL string = keyVault.outputs.keyVaultUri
 
 @description('The function app name (az functionapp deployment source config-zip -n ...).')
 output FUNCTION_APP_NAME string = functionApp.outputs.functionAppName
+
+@description('The health endpoint: reports missing settings until Halo is configured.')
+output HEALTHZ_URL string = '${baseUrl}/healthz'
 
 @description('The resource group deployed to.')
 output RESOURCE_GROUP string = resourceGroup().name

@@ -3,8 +3,9 @@
 //!
 //! Layout: [`config`] reads the environment, [`startup`] builds the axum app and [`edge`] serves
 //! it with connection limits, [`mcp`] speaks the protocol and holds the tool registry, [`tools`]
-//! implements the tools on top of the typed [`halo`] client, [`auth`] signs callers in, [`secrets`] reads Key Vault, and [`sandbox`] is a
-//! stateful stand-in for a Halo instance.
+//! implements the tools on top of the typed [`halo`] client, [`auth`] signs callers in,
+//! [`secrets`] reads Key Vault, and [`sandbox`] is a stateful stand-in for a Halo instance. Under
+//! the Functions host with incomplete settings, [`unconfigured`] serves the explanation instead.
 
 pub mod allocator;
 pub mod auth;
@@ -18,3 +19,4 @@ pub mod secrets;
 pub mod startup;
 pub mod telemetry;
 pub mod tools;
+pub mod unconfigured;

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use halo_mcp::config::{Config, Env, settings_help};
 use halo_mcp::sandbox::{RateLimit, Sandbox, SandboxOptions};
 use halo_mcp::startup::{Application, shutdown_signal};
+use halo_mcp::unconfigured::{self, NotConfigured};
 use halo_mcp::{banner, telemetry};
 
 /// mimalloc instead of the system allocator; see `halo_mcp::allocator`.
@@ -110,11 +111,17 @@ async fn run() -> ExitCode {
 }
 
 async fn serve() -> ExitCode {
-    let config = match Config::load(&Env::from_process()) {
+    let env = Env::from_process();
+    // Under the Functions host a configuration problem is served, not fatal (see unconfigured).
+    let functions_addr = unconfigured::functions_listen_addr(&env);
+    let config = match Config::load(&env) {
         Ok(config) => config,
         Err(error) => {
             eprintln!("halo-mcp: {error}\nRun `halo-mcp --help` for every setting.");
-            return ExitCode::from(2);
+            return match functions_addr {
+                Some(addr) => serve_unconfigured(addr, NotConfigured::from(&error)).await,
+                None => ExitCode::from(2),
+            };
         }
     };
     telemetry::init(config.log_format, &config.log_filter);
@@ -123,7 +130,10 @@ async fn serve() -> ExitCode {
         Err(error) => {
             eprintln!("halo-mcp: cannot start: {error}");
             tracing::error!(%error, "start-up failed");
-            return ExitCode::FAILURE;
+            return match functions_addr {
+                Some(addr) => serve_unconfigured(addr, NotConfigured::from(&error)).await,
+                None => ExitCode::FAILURE,
+            };
         }
     };
     tracing::info!(addr = %app.local_addr(), mcp = %app.config().mcp_url(), "listening");
@@ -134,6 +144,20 @@ async fn serve() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("halo-mcp: server error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve_unconfigured(addr: SocketAddr, state: NotConfigured) -> ExitCode {
+    telemetry::init(
+        halo_mcp::config::LogFormat::Json,
+        halo_mcp::config::DEFAULT_LOG_FILTER,
+    );
+    match unconfigured::serve(addr, state, shutdown_signal()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("halo-mcp: cannot listen on {addr}: {error}");
             ExitCode::FAILURE
         }
     }

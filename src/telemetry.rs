@@ -1,9 +1,16 @@
 //! Logging set-up: JSON lines under Azure Functions (or `LOG_FORMAT=json`), readable text otherwise.
 //! Both escape caller-supplied values, so no one can forge a log line.
+//!
+//! Warnings and errors go to stderr, everything else to stdout. The Functions host logs a custom
+//! handler's stdout lines as Information and its stderr lines as Error, or Warning when the line
+//! contains "warn" (`WorkerProcess.ParseErrorMessageAndLog` in Azure/azure-functions-host), so
+//! this split is what gives each line its right severity in Application Insights.
 
 mod escaped_fields;
 
+use tracing::Level;
 use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::fmt::writer::MakeWriterExt;
 use tracing_subscriber::{EnvFilter, Layer, fmt, prelude::*};
 
 use crate::config::{DEFAULT_LOG_FILTER, LogFormat};
@@ -14,6 +21,11 @@ pub use escaped_fields::{Escaped, EscapedFields};
 pub fn init(format: LogFormat, filter: &str) {
     let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new(DEFAULT_LOG_FILTER));
     let registry = tracing_subscriber::registry().with(filter);
+    let writer = || {
+        std::io::stderr
+            .with_max_level(Level::WARN)
+            .or_else(std::io::stdout)
+    };
     let result = match format {
         LogFormat::Json => registry
             .with(
@@ -21,14 +33,14 @@ pub fn init(format: LogFormat, filter: &str) {
                     .json()
                     .flatten_event(true)
                     .with_current_span(false)
-                    .with_writer(std::io::stderr),
+                    .with_writer(writer()),
             )
             .try_init(),
         LogFormat::Text => {
             use std::io::IsTerminal;
-            let colours = std::io::stderr().is_terminal();
+            let colours = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
             registry
-                .with(text_layer(std::io::stderr, colours))
+                .with(text_layer(writer(), colours))
                 .try_init()
         }
     };

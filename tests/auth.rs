@@ -3,6 +3,7 @@
 //! fakes, log hygiene, and the consent page for dynamically registered clients.
 
 mod auth {
+    mod connector_refresh;
     mod consent;
     pub mod helpers;
     mod keyvault;

@@ -1,8 +1,10 @@
-//! Deployment and packaging checks (issue 7; issue 2 items 5 and 6), run with
+//! Deployment and packaging checks (issue 7; issue 2 items 5 and 6; issue 16), run with
 //! `cargo test --test deploy`. Nothing here needs Azure or the network: the Azure Functions
 //! layout, the Bicep templates, the app-settings contract with `src/config.rs`, the local
 //! `func start` settings and the Power Platform connector are all checked from the files.
 
+#[path = "deploy/azd.rs"]
+mod azd;
 #[path = "deploy/bicep.rs"]
 mod bicep;
 #[path = "deploy/connector.rs"]
@@ -11,8 +13,12 @@ mod connector;
 mod functions;
 #[path = "deploy/infra.rs"]
 mod infra;
+#[path = "deploy/operations.rs"]
+mod operations;
 #[path = "deploy/package.rs"]
 mod package;
+#[path = "deploy/parity.rs"]
+mod parity;
 #[path = "deploy/settings.rs"]
 mod settings;
 

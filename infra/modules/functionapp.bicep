@@ -15,8 +15,14 @@ param functionAppName string
 @description('Flex Consumption plan name.')
 param planName string
 
-@description('Host storage account (identity-based AzureWebJobsStorage and the package container).')
-param storageAccountName string
+@description('Host storage blob endpoint, e.g. https://<account>.blob.core.windows.net/.')
+param blobServiceUri string
+
+@description('Host storage queue endpoint.')
+param queueServiceUri string
+
+@description('Host storage table endpoint.')
+param tableServiceUri string
 
 @description('Blob container URL Flex Consumption deploys the package to.')
 param deploymentContainerUrl string
@@ -31,10 +37,29 @@ param appSettings object
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 512
 
-@description('Upper bound on instances (Flex Consumption scales HTTP apps as one group).')
-@minValue(1)
+@description('Upper bound on instances (Flex Consumption scales HTTP apps as one group); 40 is the lowest maximum Flex accepts.')
+@minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 40
+
+@description('Concurrent HTTP requests one instance takes before Flex adds another.')
+@minValue(1)
+@maxValue(1000)
+param perInstanceConcurrency int = 64
+
+@description('Always-ready instances for HTTP: 0 scales to zero (cold starts), 1 keeps one warm (billed).')
+@minValue(0)
+@maxValue(1)
+param alwaysReady int = 0
+
+@description('Spread instances over availability zones (only in regions where Flex Consumption offers it).')
+param zoneRedundant bool = false
+
+@description('Subnet (delegated to Microsoft.App/environments) for VNet integration; blank = none.')
+param virtualNetworkSubnetId string = ''
+
+@description('Log Analytics workspace for the function app\'s platform logs (FunctionAppLogs); blank = none.')
+param logAnalyticsWorkspaceId string = ''
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
@@ -49,6 +74,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
     // checkov:skip=CKV_AZURE_225: Zone redundancy for Flex Consumption is region-dependent; enable it where offered. See infra/README.md.
     // Linux plan; Flex Consumption exists only on Linux.
     reserved: true
+    zoneRedundant: zoneRedundant
   }
 }
 
@@ -59,11 +85,24 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 // with function-definitions/mcp/function.json, so it is deliberately absent.
 // Only parameters here: the appSettings loop below needs values known when the deployment
 // starts (Bicep BCP178), which rules out reading properties of other resources.
+// Host storage by per-service URI with the managed identity, as Microsoft's Flex and remote-MCP
+// templates do: the URIs come from the account itself, so they are right in every cloud.
 var platformSettings = {
-  AzureWebJobsStorage__accountName: storageAccountName
+  AzureWebJobsStorage__blobServiceUri: blobServiceUri
+  AzureWebJobsStorage__queueServiceUri: queueServiceUri
+  AzureWebJobsStorage__tableServiceUri: tableServiceUri
+  AzureWebJobsStorage__credential: 'managedidentity'
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
 }
+
+// Always-ready instances for the `http` group (all HTTP functions scale together on Flex).
+var alwaysReadyHttp = [
+  {
+    name: 'http'
+    instanceCount: alwaysReady
+  }
+]
 
 resource site 'Microsoft.Web/sites@2024-04-01' = {
   name: functionAppName
@@ -82,6 +121,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     clientCertEnabled: false
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     publicNetworkAccess: 'Enabled'
     siteConfig: {
       minTlsVersion: '1.2'
@@ -106,8 +146,16 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         }
       }
       scaleAndConcurrency: {
+        alwaysReady: alwaysReady > 0 ? alwaysReadyHttp : []
         instanceMemoryMB: instanceMemoryMB
         maximumInstanceCount: maximumInstanceCount
+        // Without this Flex picks a per-memory default (about 4 at 512 MB on the stacks
+        // API), sized for interpreted workers; halo-mcp is async and mostly waits on Halo.
+        triggers: {
+          http: {
+            perInstanceConcurrency: perInstanceConcurrency
+          }
+        }
       }
       // Exactly '1.0': ARM accepts other versions and the app then fails with a bare 500.
       runtime: {
@@ -135,6 +183,22 @@ resource scmPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-
   }
 }
 
+// Platform logs (host start-up, worker crashes, the handler's console lines) in Log Analytics.
+resource siteLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = if (!empty(logAnalyticsWorkspaceId)) {
+  name: 'logs-to-log-analytics'
+  scope: site
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        category: 'FunctionAppLogs'
+        enabled: true
+      }
+    ]
+  }
+}
+
 output functionAppName string = site.name
+output functionAppId string = site.id
 output defaultHostName string = site.properties.defaultHostName
 output principalId string = site.identity.principalId

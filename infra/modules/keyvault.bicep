@@ -18,6 +18,19 @@ param keyVaultName string
 @maxValue(90)
 param softDeleteRetentionInDays int = 90
 
+@description('Purge protection: on for production (a deleted vault or secret cannot be purged before the retention ends), off for test environments that are torn down often. Once on it cannot be switched off.')
+param enablePurgeProtection bool = true
+
+@description('default creates the vault; recover restores a soft-deleted vault of the same name (after a teardown).')
+@allowed(['default', 'recover'])
+param createMode string = 'default'
+
+@description('True: no public endpoint; the app reaches the vault through a private endpoint.')
+param vnetEnabled bool = false
+
+@description('Log Analytics workspace for the audit log (every secret read and write); blank = none.')
+param logAnalyticsWorkspaceId string = ''
+
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: keyVaultName
   location: location
@@ -25,6 +38,8 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   properties: {
     // checkov:skip=CKV_AZURE_109: Flex Consumption without VNet integration reaches the vault over its public endpoint; access is RBAC-only. See infra/README.md.
     // checkov:skip=CKV_AZURE_189: Same reason as CKV_AZURE_109: public network access is needed without a VNet. See infra/README.md.
+    // checkov:skip=CKV_AZURE_110: Purge protection is the keyVaultPurgeProtection parameter (on by default); checkov cannot evaluate the expression. See infra/README.md.
+    // checkov:skip=CKV_AZURE_42: Same as CKV_AZURE_110: soft delete is always on, purge protection on unless a test environment turns it off. See infra/README.md.
     tenantId: subscription().tenantId
     sku: {
       family: 'A'
@@ -35,16 +50,33 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableSoftDelete: true
     softDeleteRetentionInDays: softDeleteRetentionInDays
     // Purge protection cannot be switched off again; it keeps a deleted secret recoverable
-    // for the whole retention period, which is what makes key rotation safe to undo.
-    enablePurgeProtection: true
+    // for the whole retention period, which is what makes key rotation safe to undo. ARM
+    // accepts only true or null here (false on a protected vault is an error), hence null.
+    enablePurgeProtection: enablePurgeProtection ? true : null
+    createMode: createMode
     enabledForDeployment: false
     enabledForDiskEncryption: false
     enabledForTemplateDeployment: false
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: vnetEnabled ? 'Disabled' : 'Enabled'
     networkAcls: {
       bypass: 'AzureServices'
-      defaultAction: 'Allow'
+      defaultAction: vnetEnabled ? 'Deny' : 'Allow'
     }
+  }
+}
+
+// Key Vault audit events (who read or changed which secret) next to the app's logs.
+resource auditLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = if (!empty(logAnalyticsWorkspaceId)) {
+  name: 'audit-to-log-analytics'
+  scope: vault
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        category: 'AuditEvent'
+        enabled: true
+      }
+    ]
   }
 }
 

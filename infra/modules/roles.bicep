@@ -14,7 +14,7 @@ param keyVaultName string
 @description('Application Insights component name.')
 param applicationInsightsName string
 
-@description('Optional principal (user or group) allowed to set secrets; blank = none.')
+@description('Optional principal (user, group or service principal) allowed to set secrets; blank = none.')
 param secretsOfficerPrincipalId string = ''
 
 @description('Type of secretsOfficerPrincipalId.')
@@ -23,6 +23,8 @@ param secretsOfficerPrincipalType string = 'User'
 
 // Built-in role definition ids (the same in every tenant).
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
 var keyVaultSecretsOfficer = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
@@ -46,6 +48,28 @@ resource appStorageBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataOwner)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The host's queue and table clients (AzureWebJobsStorage__queueServiceUri/tableServiceUri) use
+// the same identity; Microsoft's Flex templates grant these two with Blob Data Owner.
+resource appStorageQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, appPrincipalId, storageQueueDataContributor)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageQueueDataContributor)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource appStorageTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, appPrincipalId, storageTableDataContributor)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributor)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }

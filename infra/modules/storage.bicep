@@ -1,6 +1,8 @@
 // Host storage for the function app: the Functions host keeps its locks and keys here and Flex
 // Consumption reads the deployment package (halo-mcp.zip) from a blob container. Access is by
-// managed identity only (AzureWebJobsStorage__accountName); shared keys are switched off.
+// managed identity only (AzureWebJobsStorage__blobServiceUri/queueServiceUri/tableServiceUri);
+// shared keys are switched off. With vnetEnabled the public endpoint is closed and the app
+// reaches the account through private endpoints (modules/network.bicep).
 
 @description('Azure region for the storage account.')
 param location string
@@ -15,6 +17,9 @@ param storageAccountName string
 
 @description('Blob container Flex Consumption deploys the package to.')
 param deploymentContainerName string
+
+@description('True: no public endpoint; the app reaches storage through private endpoints.')
+param vnetEnabled bool = false
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: storageAccountName
@@ -35,10 +40,10 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     defaultToOAuthAuthentication: true
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: vnetEnabled ? 'Disabled' : 'Enabled'
     networkAcls: {
       bypass: 'AzureServices'
-      defaultAction: 'Allow'
+      defaultAction: vnetEnabled ? 'Deny' : 'Allow'
     }
   }
 }
@@ -58,5 +63,8 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
 
 output storageAccountName string = storage.name
 output storageAccountId string = storage.id
+// Per-service endpoints as the account reports them: correct in every cloud (public, sovereign).
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
+output queueEndpoint string = storage.properties.primaryEndpoints.queue
+output tableEndpoint string = storage.properties.primaryEndpoints.table
 output deploymentContainerUrl string = '${storage.properties.primaryEndpoints.blob}${deploymentContainer.name}'

@@ -29,7 +29,7 @@ async fn binary_serves_on_the_functions_port_and_stops_on_sigterm() {
         .env("FUNCTIONS_CUSTOMHANDLER_PORT", port.to_string())
         .env("FUNCTIONS_WORKER_RUNTIME", "custom")
         .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("the binary starts");
@@ -89,14 +89,28 @@ async fn binary_serves_on_the_functions_port_and_stops_on_sigterm() {
         std::thread::sleep(Duration::from_millis(50));
     }
     let mut stderr = String::new();
+    let mut errors = String::new();
     use std::io::Read;
+    // Info lines go to stdout (the host logs them as Information), warnings and errors to
+    // stderr; the variable keeps its old name so the assertions below read as before.
+    child
+        .0
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     child
         .0
         .stderr
         .take()
         .unwrap()
-        .read_to_string(&mut stderr)
+        .read_to_string(&mut errors)
         .unwrap();
+    assert!(
+        !errors.contains("\"INFO\""),
+        "info lines must not reach stderr, where the host logs them as errors: {errors}"
+    );
     // Under the Functions host, logs are JSON lines.
     let first = stderr
         .lines()

@@ -5,6 +5,7 @@ mod helpers;
 
 mod acorn_example;
 mod custom_tools;
+mod deploy_first;
 mod faults;
 mod functions_host;
 mod load;

@@ -106,6 +106,63 @@ impl Bicep {
             .collect()
     }
 
+    /// The decorators (`@minValue(40)`, `@allowed([...])` ...) written above `param <name>`,
+    /// as source text without the `@`; read from the lines, since a decorator may span several.
+    pub fn param_decorators(&self, name: &str) -> Vec<String> {
+        let lines: Vec<&str> = self.source.lines().collect();
+        let Some(at) = lines.iter().position(|line| {
+            line.strip_prefix("param ")
+                .and_then(|rest| rest.split_whitespace().next())
+                == Some(name)
+        }) else {
+            panic!("{}: no `param {name}`", self.name);
+        };
+        let mut decorators = Vec::new();
+        for line in lines[..at].iter().rev() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with("//") {
+                break;
+            }
+            if let Some(decorator) = line.strip_prefix('@') {
+                decorators.push(decorator.to_string());
+            }
+        }
+        decorators.reverse();
+        decorators
+    }
+
+    /// The integer in `@<decorator>(n)` above `param <name>`, e.g. `minValue`.
+    pub fn param_bound(&self, name: &str, decorator: &str) -> Option<i64> {
+        self.param_decorators(name).iter().find_map(|d| {
+            d.strip_prefix(decorator)?
+                .strip_prefix('(')?
+                .strip_suffix(')')?
+                .trim()
+                .parse()
+                .ok()
+        })
+    }
+
+    /// The default after `=` in `param <name> <type> = <default>`, quotes removed.
+    pub fn param_default(&self, name: &str) -> Option<String> {
+        self.source.lines().find_map(|line| {
+            let rest = line.strip_prefix("param ")?;
+            let mut words = rest.splitn(3, ' ');
+            (words.next()? == name).then_some(())?;
+            let (_, default) = words.nth(1)?.split_once('=')?;
+            Some(default.trim().trim_matches('\'').to_string())
+        })
+    }
+
+    /// The type in `param <name> <type>`.
+    pub fn param_type(&self, name: &str) -> Option<String> {
+        self.source.lines().find_map(|line| {
+            let mut words = line.strip_prefix("param ")?.split_whitespace();
+            (words.next()? == name).then_some(())?;
+            words.next().map(str::to_string)
+        })
+    }
+
     pub fn output_names(&self) -> Vec<String> {
         self.top_level("output_declaration")
             .into_iter()

@@ -81,7 +81,9 @@ fn the_connector_properties_use_oauth_against_this_server() {
     let token = &parameters["token"];
     assert_eq!(token["type"], "oauthSetting");
     let settings = &token["oAuthSettings"];
-    assert_eq!(settings["identityProvider"], "oauth2");
+    // The generic provider with templates: the plain "oauth2" provider refreshes without the
+    // client secret, which the static client needs (connector/README.md, "Token refresh").
+    assert_eq!(settings["identityProvider"], "oauth2generic");
     assert!(settings["clientId"].is_string());
     assert!(
         settings["redirectUrl"]
@@ -89,4 +91,29 @@ fn the_connector_properties_use_oauth_against_this_server() {
             .is_some_and(|u| u.starts_with("https://global.consent.azure-apim.net/redirect")),
         "Power Platform's consent redirect"
     );
+    let custom = &settings["customParameters"];
+    let template = |name: &str| {
+        custom[name]["value"]
+            .as_str()
+            .unwrap_or_else(|| panic!("customParameters.{name}"))
+            .to_string()
+    };
+    assert!(template("authorizationUrlTemplate").ends_with("/oauth/authorize"));
+    assert!(template("tokenUrlTemplate").ends_with("/oauth/token"));
+    assert!(template("refreshUrlTemplate").ends_with("/oauth/token"));
+    for (name, grant) in [
+        ("tokenBodyTemplate", "grant_type=authorization_code"),
+        ("refreshBodyTemplate", "grant_type=refresh_token"),
+    ] {
+        let body = template(name);
+        for needed in [
+            grant,
+            "client_id={ClientId}",
+            "client_secret={ClientSecret}",
+        ] {
+            assert!(body.contains(needed), "{name} lacks {needed}: {body}");
+        }
+    }
+    assert!(template("refreshBodyTemplate").contains("refresh_token={RefreshToken}"));
+    assert!(template("authorizationUrlQueryStringTemplate").contains("state={State}"));
 }

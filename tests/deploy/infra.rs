@@ -116,8 +116,14 @@ fn key_vault_uses_rbac_with_soft_delete_and_purge_protection() {
         Some("true")
     );
     assert_eq!(get("properties.enableSoftDelete").as_deref(), Some("true"));
+    // On unless the keyVaultPurgeProtection parameter turns it off (test environments);
+    // tests/deploy/operations.rs checks the parameter and its production default.
     assert_eq!(
         get("properties.enablePurgeProtection").as_deref(),
+        Some("enablePurgeProtection ? true : null")
+    );
+    assert_eq!(
+        file.param_default("enablePurgeProtection").as_deref(),
         Some("true")
     );
 }

@@ -106,12 +106,20 @@ fn bicep_sets_secret_names_never_secret_values() {
 #[test]
 fn bicep_platform_settings_suit_flex_consumption() {
     let (_, platform) = bicep_settings();
-    assert!(
-        platform
-            .iter()
-            .any(|n| n == "AzureWebJobsStorage__accountName"),
-        "identity-based host storage needs AzureWebJobsStorage__accountName"
-    );
+    // Per-service URIs with the managed identity, as Microsoft's Flex templates set them: they
+    // come from the account, so they are right in every cloud (the account-name form assumes
+    // the public cloud's suffixes).
+    for needed in [
+        "AzureWebJobsStorage__blobServiceUri",
+        "AzureWebJobsStorage__queueServiceUri",
+        "AzureWebJobsStorage__tableServiceUri",
+        "AzureWebJobsStorage__credential",
+    ] {
+        assert!(
+            platform.iter().any(|n| n == needed),
+            "identity-based host storage needs {needed}"
+        );
+    }
     for forbidden in [
         // Flex Consumption rejects these; functionAppConfig.runtime replaces them.
         "FUNCTIONS_WORKER_RUNTIME",
@@ -120,6 +128,8 @@ fn bicep_platform_settings_suit_flex_consumption() {
         "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
         // A connection string means shared keys, which the storage account disables.
         "AzureWebJobsStorage",
+        // Replaced by the per-service URIs.
+        "AzureWebJobsStorage__accountName",
     ] {
         assert!(
             !platform.iter().any(|n| n == forbidden),

@@ -11,6 +11,7 @@ pub mod authorize;
 pub mod callback;
 pub mod claims;
 pub mod clients;
+pub mod connector_refresh;
 pub mod consent;
 pub mod error;
 pub mod metadata;

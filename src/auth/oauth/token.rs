@@ -18,7 +18,7 @@ use serde_json::json;
 use super::claims::{AccessClaims, CodeClaims, HaloTokens, RefreshClaims};
 use super::error::OAuthError;
 use super::upstream::{self, UpstreamError};
-use super::{clients, pkce};
+use super::{clients, connector_refresh, pkce};
 use crate::auth::AuthContext;
 use crate::auth::tokens::{TokenCodec, TokenKind, now};
 
@@ -94,8 +94,18 @@ async fn grant(
         .await
         .map_err(|e| OAuthError::new("temporarily_unavailable", e.to_string()))?;
     let (client_id, secret) = client_credentials(headers, &form);
-    let client = clients::resolve(ctx, &codec, client_id.as_deref().unwrap_or(""))?;
-    clients::authenticate(ctx, &codec, &client, secret.as_deref()).await?;
+    // Power Platform connectors refresh without client credentials (see connector_refresh).
+    let connector = (client_id.is_none() && secret.is_none())
+        .then(|| connector_refresh::client(ctx, &codec, &form))
+        .flatten();
+    let client = match connector {
+        Some(client) => client,
+        None => {
+            let client = clients::resolve(ctx, &codec, client_id.as_deref().unwrap_or(""))?;
+            clients::authenticate(ctx, &codec, &client, secret.as_deref()).await?;
+            client
+        }
+    };
     if let Some(resource) = get("resource")
         && resource.trim_end_matches('/') != ctx.resource
     {

@@ -1,0 +1,165 @@
+//! Deploy first, configure after (issue 16): the binary started by the Functions host with
+//! HALO_URL set and HALO_CLIENT_ID still missing keeps running and explains itself. Also the
+//! warning operators alert on when Halo's rate limit refuses a tool call.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+#[tokio::test]
+async fn missing_halo_settings_give_503_with_the_setting_on_healthz_and_mcp() {
+    let port = free_port();
+    // What `azd up` deploys before the Halo application exists: an Azure host name, a Halo URL,
+    // oauth mode, the token key's secret name, and no HALO_CLIENT_ID.
+    let child = Command::new(env!("CARGO_BIN_EXE_halo-mcp"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("FUNCTIONS_CUSTOMHANDLER_PORT", port.to_string())
+        .env("FUNCTIONS_WORKER_RUNTIME", "custom")
+        .env("WEBSITE_HOSTNAME", "halo-mcp-test.azurewebsites.net")
+        .env("HALO_URL", "https://acme.halopsa.com")
+        .env("MCP_AUTH_MODE", "oauth")
+        .env("HALO_CLIENT_ID", "")
+        .env("MCP_TOKEN_KEY_SECRET_NAME", "mcp-token-key")
+        .env("KEY_VAULT_URL", "https://kv-test.vault.azure.net/")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut child = Child(child);
+    let http = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(response) = http.get(&base).send().await {
+            assert_eq!(
+                response.status(),
+                200,
+                "the host's readiness probe must pass"
+            );
+            break;
+        }
+        if let Some(status) = child.0.try_wait().expect("wait") {
+            panic!("the handler exited ({status}) instead of explaining the missing setting");
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the handler never answered GET /"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    let health = http.get(format!("{base}/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 503);
+    let health: Value = health.json().await.unwrap();
+    assert_eq!(health["status"], "not_configured");
+    assert_eq!(health["missing"][0]["setting"], "HALO_CLIENT_ID");
+    let message = health["message"].as_str().expect("message");
+    assert!(message.contains("HALO_CLIENT_ID") && message.contains("docs/deploy.md"));
+
+    let mcp = http
+        .post(format!("{base}/mcp"))
+        .json(&json!({"jsonrpc":"2.0","id":1,"method":"initialize","params":{
+            "capabilities":{},"clientInfo":{"name":"mcs","version":"1"},"protocolVersion":"2024-11-05"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(mcp.status(), 503);
+    let mcp: Value = mcp.json().await.unwrap();
+    assert_eq!(
+        mcp["error"]["message"], message,
+        "the same explanation on /mcp"
+    );
+
+    // Stopped the way the host stops it; the problem was logged once, as an error on stderr.
+    let pid = child.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let output = std::mem::replace(
+        &mut child.0,
+        Command::new("true").spawn().expect("placeholder"),
+    )
+    .wait_with_output()
+    .expect("output");
+    assert!(output.status.success(), "exit status {}", output.status);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let logged = stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .any(|l| l["level"] == "ERROR" && l["setting"] == "HALO_CLIENT_ID");
+    assert!(
+        logged,
+        "an ERROR line naming the setting on stderr: {stderr}"
+    );
+}
+
+#[tokio::test]
+async fn outside_the_functions_host_a_missing_setting_still_stops_the_process() {
+    let output = Command::new(env!("CARGO_BIN_EXE_halo-mcp"))
+        .env_clear()
+        .env("HALO_URL", "https://acme.halopsa.com")
+        .env("PORT", "0")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("HALO_CLIENT_ID"));
+}
+
+#[tokio::test]
+async fn a_halo_rate_limit_refusal_logs_the_warning_the_alert_counts() {
+    use halo_mcp::sandbox::{Fault, FaultKind};
+    let app = crate::helpers::spawn_app().await;
+    app.sandbox
+        .as_ref()
+        .expect("the embedded sandbox runs")
+        .faults()
+        .inject(Fault {
+            path_contains: Some("/api/tickets".into()),
+            method: None,
+            times: 1,
+            kind: FaultKind::RateLimited {
+                retry_after_secs: 120,
+            },
+        });
+    let error = app.call_err("get_ticket", json!({"ticket_id": 1001})).await;
+    assert!(error.contains("Try again in"), "{error}");
+    // capture_logs() writes every test's JSON lines to one file per test process.
+    let log = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("logs")
+        .join(format!("api-{}.log", std::process::id()));
+    let text = std::fs::read_to_string(&log).expect("the captured log");
+    let found = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .any(|l| {
+            l["level"] == "WARN"
+                && l["fields"]["kind"] == "halo_rate_limited"
+                && l["fields"]["tool"] == "get_ticket"
+        });
+    assert!(
+        found,
+        "a WARN line with kind=halo_rate_limited (infra/modules/alerts.bicep counts it)"
+    );
+}
