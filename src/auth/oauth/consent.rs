@@ -1,16 +1,19 @@
-//! The consent page for dynamically registered clients, and `POST /oauth/authorize`, where the
-//! agent's Allow or Deny lands.
+//! The consent page for dynamically registered and public clients, and `POST /oauth/authorize`,
+//! where the agent's Allow or Deny lands.
 //!
-//! Anyone can register a client, and every client reaches Halo through our one Halo client id,
-//! so without this page a registered client could have an agent signed in (Halo may skip its own
-//! prompt for a known session) and receive a code for them — the confused-deputy risk the MCP
-//! authorization spec names. The static client is configured by the operator and skips it.
+//! Anyone can register a client or present a public client id, and every client reaches Halo
+//! through our one Halo client id, so without this page such a client could have an agent signed
+//! in (Halo may skip its own prompt for a known session) and receive a code for them — the
+//! confused-deputy risk the MCP authorization spec names. The static client with a secret is
+//! configured by the operator and skips it.
 //!
 //! Stateless: the form carries the already validated request as a short-lived sealed
 //! [`TokenKind::Consent`] token bound to the client id. That token is the CSRF token, and it is
-//! also bound to the browser shown the page through a random `SameSite=Strict` cookie (the token
-//! holds its SHA-256), so another site cannot post a token it obtained for itself. The page
-//! refuses framing, and everything shown is escaped: the client name is the registrant's text.
+//! also bound to the browser shown the page through a `SameSite=Strict`, `__Host-` cookie (the
+//! token holds its SHA-256) whose value is itself sealed, so only a cookie this server issued is
+//! ever adopted. A post whose `Origin` or `Sec-Fetch-Site` shows another site is refused with
+//! 403 before anything else. The page refuses framing, and everything shown is escaped: the
+//! client name is the registrant's text.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -110,7 +113,9 @@ fn cross_site(ctx: &AuthContext, headers: &HeaderMap) -> bool {
 }
 
 /// Headers every consent page and error gets: no caching, no framing (clickjacking), no
-/// scripts or outside resources, no referrer.
+/// scripts or outside resources, and no referrer to any other origin. `same-origin` rather
+/// than `no-referrer`: under `no-referrer` browsers send `Origin: null` on the page's own
+/// form post, which the cross-site check must refuse.
 fn harden(response: &mut Response) {
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -127,7 +132,7 @@ fn harden(response: &mut Response) {
     );
     headers.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
 }
 
@@ -343,5 +348,7 @@ mod tests {
             .to_str()
             .unwrap_or_default();
         assert!(csp.contains("frame-ancestors 'none'"));
+        // Not no-referrer: that makes browsers send `Origin: null` on our own form post.
+        assert_eq!(response.headers()[header::REFERRER_POLICY], "same-origin");
     }
 }
