@@ -161,6 +161,7 @@ var appName = empty(functionAppName) ? '${baseName}-${resourceToken}' : function
 var vaultName = empty(keyVaultName) ? 'kv-${resourceToken}' : keyVaultName
 var stgName = empty(storageAccountName) ? 'st${resourceToken}' : storageAccountName
 var deploymentContainerName = 'app-package'
+var stateContainerName = 'halo-mcp-state'
 
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
@@ -179,6 +180,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     storageAccountName: stgName
     deploymentContainerName: deploymentContainerName
+    stateContainerName: stateContainerName
   }
 }
 
@@ -230,6 +232,7 @@ var appSettings = {
   SECRETS_REFRESH_SECS: secretsRefreshSecs
   // Blank: the system-assigned identity. Set a client id only after attaching a user-assigned one.
   AZURE_CLIENT_ID: ''
+  MCP_STATE_CONTAINER_URL: storage.outputs.stateContainerUrl
 }
 
 module functionApp 'modules/functionapp.bicep' = {
@@ -253,6 +256,7 @@ module roles 'modules/roles.bicep' = {
   params: {
     appPrincipalId: functionApp.outputs.principalId
     storageAccountName: storage.outputs.storageAccountName
+    stateContainerName: storage.outputs.stateContainerName
     keyVaultName: keyVault.outputs.keyVaultName
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     secretsOfficerPrincipalId: secretsOfficerPrincipalId

@@ -14,6 +14,8 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::storage::StateContainer;
+
 /// One configuration variable, as documented to operators.
 #[derive(Debug, Clone, Copy)]
 pub struct Setting {
@@ -279,6 +281,12 @@ pub const SETTINGS: &[Setting] = &[
         "IDENTITY_HEADER",
         "App Service managed identity header secret (set by the platform).",
     ),
+    // Shared state (issue 17).
+    op(
+        "MCP_STATE_CONTAINER_URL",
+        "(memory only: one instance)",
+        "Blob container every instance shares single-use sign-in records in, e.g. https://<account>.blob.core.windows.net/halo-mcp-state (managed identity).",
+    ),
     // Sandbox.
     op(
         "SANDBOX_STATE_FILE",
@@ -432,6 +440,8 @@ pub struct Config {
     pub auth: AuthSettings,
     pub secrets: SecretSettings,
     pub sandbox_state_file: Option<PathBuf>,
+    /// Where state shared across instances lives; `None` keeps it in memory.
+    pub state_container: Option<StateContainer>,
 }
 
 /// The environment, as a map, recording which names the loader asked for.
@@ -829,6 +839,13 @@ impl Config {
             auth,
             secrets,
             sandbox_state_file: env.get("SANDBOX_STATE_FILE").map(PathBuf::from),
+            state_container: env
+                .get("MCP_STATE_CONTAINER_URL")
+                .map(|url| {
+                    StateContainer::parse(&url)
+                        .map_err(|problem| config_error("MCP_STATE_CONTAINER_URL", problem))
+                })
+                .transpose()?,
         })
     }
 

@@ -3,11 +3,12 @@
 //!
 //! Layout: [`config`] reads the environment, [`startup`] builds the axum app, [`mcp`] speaks the
 //! protocol and holds the tool registry, [`tools`] implements the tools on top of the typed
-//! [`halo`] client, [`auth`] signs callers in, [`secrets`] reads Key Vault, and [`sandbox`] is a
-//! stateful stand-in for a Halo instance.
+//! [`halo`] client, [`auth`] signs callers in, [`secrets`] reads Key Vault, [`storage`] holds the
+//! state every instance shares, and [`sandbox`] is a stateful stand-in for a Halo instance.
 
 pub mod allocator;
 pub mod auth;
+pub mod azure;
 pub mod banner;
 pub mod config;
 pub mod halo;
@@ -15,5 +16,6 @@ pub mod mcp;
 pub mod sandbox;
 pub mod secrets;
 pub mod startup;
+pub mod storage;
 pub mod telemetry;
 pub mod tools;

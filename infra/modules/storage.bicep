@@ -16,6 +16,9 @@ param storageAccountName string
 @description('Blob container Flex Consumption deploys the package to.')
 param deploymentContainerName string
 
+@description('Blob container for the state halo-mcp instances share (MCP_STATE_CONTAINER_URL).')
+param stateContainerName string
+
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: storageAccountName
   location: location
@@ -56,7 +59,48 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   }
 }
 
+// Single-use sign-in records (halo-mcp's MCP_STATE_CONTAINER_URL): empty blobs that matter for
+// at most ten minutes; the lifecycle rule deletes them a day after creation.
+resource stateContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobServices
+  name: stateContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+  parent: storage
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'expire-single-use-records'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: ['blockBlob']
+              prefixMatch: ['${stateContainerName}/single-use-']
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterCreationGreaterThan: 1
+                }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
+}
+
 output storageAccountName string = storage.name
 output storageAccountId string = storage.id
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
 output deploymentContainerUrl string = '${storage.properties.primaryEndpoints.blob}${deploymentContainer.name}'
+output stateContainerName string = stateContainer.name
+output stateContainerUrl string = '${storage.properties.primaryEndpoints.blob}${stateContainer.name}'

@@ -58,6 +58,9 @@ pub async fn callback(
             SingleUseError::Unavailable => {
                 "Too many sign-ins are in progress; try again in a minute."
             }
+            SingleUseError::Unreachable => {
+                "Sign-in is unavailable: its records cannot be stored right now (shared storage is unreachable); try again in a minute."
+            }
         });
     }
     let pending = opened.payload;

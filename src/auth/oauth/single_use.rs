@@ -2,8 +2,8 @@
 //!
 //! Both are sealed tokens, valid until they expire wherever they are presented; this records the
 //! ones already accepted so a replay is refused without calling Halo. [`SingleUse`] is the seam:
-//! [`InMemorySingleUse`] holds within one instance, and a store shared by every instance (a later
-//! issue: Azure Blob storage) can take its place without touching the endpoints.
+//! [`InMemorySingleUse`] holds within one instance, and [`crate::storage::BlobSingleUse`], shared by
+//! every instance, takes its place when `MCP_STATE_CONTAINER_URL` is set.
 //!
 //! Entries are keyed by the SHA-256 of the token text (never the token) and kept until the
 //! token's own expiry, after which the token is refused anyway. The set is bounded: when it is
@@ -25,9 +25,13 @@ pub enum SingleUseError {
     /// The token was accepted before: a replay.
     #[error("it has already been used")]
     Replayed,
-    /// The set cannot record it (full, or its backing store is unreachable); try again later.
+    /// The set is full; try again later.
     #[error("too many sign-ins are in progress; try again in a minute")]
     Unavailable,
+    /// The shared store did not record it (unreachable, refused or too slow): refused rather
+    /// than risk a second use.
+    #[error("sign-in records cannot be stored right now (shared storage is unreachable); try again in a minute")]
+    Unreachable,
 }
 
 /// Records tokens that may be accepted once.

@@ -157,7 +157,7 @@ async fn grant(
                         "invalid_grant",
                         "the authorization code has already been used",
                     ),
-                    SingleUseError::Unavailable => {
+                    SingleUseError::Unavailable | SingleUseError::Unreachable => {
                         OAuthError::new("temporarily_unavailable", error.to_string())
                     }
                 })?;
