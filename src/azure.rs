@@ -28,8 +28,8 @@ pub fn credential(
         .map_err(|e| format!("managed identity: {e}"))?;
         Ok(credential)
     } else {
-        let credential =
-            DeveloperToolsCredential::new(None).map_err(|e| format!("developer credential: {e}"))?;
+        let credential = DeveloperToolsCredential::new(None)
+            .map_err(|e| format!("developer credential: {e}"))?;
         Ok(credential)
     }
 }

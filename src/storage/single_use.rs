@@ -71,7 +71,10 @@ fn is_replay(error: &azure_core::Error) -> bool {
     else {
         return false;
     };
-    if !matches!(*status, StatusCode::Conflict | StatusCode::PreconditionFailed) {
+    if !matches!(
+        *status,
+        StatusCode::Conflict | StatusCode::PreconditionFailed
+    ) {
         return false;
     }
     // Other 409s (a container being deleted, a lease) are faults, not replays.

@@ -92,6 +92,30 @@ pub async fn spawn(vars: &[(String, String)], build: BuildOptions) -> TestApp {
     }
 }
 
+impl TestApp {
+    /// A server started elsewhere (another process) at `base_url`, on the sandbox at
+    /// `sandbox_url` whose state is `sandbox`.
+    pub fn external(
+        base_url: &str,
+        mcp_url: &str,
+        sandbox_url: &str,
+        sandbox: Option<SandboxState>,
+    ) -> TestApp {
+        let (tx, _) = tokio::sync::oneshot::channel::<()>();
+        TestApp {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            mcp_url: mcp_url.to_string(),
+            sandbox_url: Some(sandbox_url.trim_end_matches('/').to_string()),
+            sandbox,
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            _shutdown: tx,
+        }
+    }
+}
+
 pub fn pkce_pair() -> (String, String) {
     let verifier = URL_SAFE_NO_PAD.encode(rand_bytes()) + "-verifier";
     let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
@@ -208,6 +232,27 @@ impl TestApp {
         login: &str,
         password: &str,
     ) -> ClientRedirect {
+        let callback = self
+            .halo_callback(response, challenge, login, password)
+            .await;
+        let back = self.http.get(&callback).send().await.expect("callback");
+        let url = location(&back);
+        ClientRedirect {
+            params: query(&url),
+            url,
+            callback,
+        }
+    }
+
+    /// From our redirect to Halo's sign-in page, signed in, to the `/oauth/callback` URL Halo
+    /// sends the browser back to (not followed).
+    pub async fn halo_callback(
+        &self,
+        response: reqwest::Response,
+        challenge: &str,
+        login: &str,
+        password: &str,
+    ) -> String {
         let halo_authorize = location(&response);
         let sandbox = self.sandbox_url.as_deref().expect("embedded sandbox");
         assert!(
@@ -246,13 +291,7 @@ impl TestApp {
             callback.starts_with(&format!("{}/oauth/callback", self.base_url)),
             "{callback}"
         );
-        let back = self.http.get(&callback).send().await.expect("callback");
-        let url = location(&back);
-        ClientRedirect {
-            params: query(&url),
-            url,
-            callback,
-        }
+        callback
     }
 
     /// How many requests the embedded sandbox ("Halo") has received so far.

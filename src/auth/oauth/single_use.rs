@@ -30,7 +30,9 @@ pub enum SingleUseError {
     Unavailable,
     /// The shared store did not record it (unreachable, refused or too slow): refused rather
     /// than risk a second use.
-    #[error("sign-in records cannot be stored right now (shared storage is unreachable); try again in a minute")]
+    #[error(
+        "sign-in records cannot be stored right now (shared storage is unreachable); try again in a minute"
+    )]
     Unreachable,
 }
 
