@@ -243,3 +243,55 @@ async fn with_storage_gone_sign_in_fails_closed_and_tool_calls_go_on() {
     assert_eq!(status, 200, "{body}");
     drop(fleet.sandbox);
 }
+
+/// Two instances' stores racing for the same token: exactly one wins, whatever the timing, and
+/// the blob records the token's expiry (for the lifecycle rule and for anyone inspecting it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_instances_accept_a_token_exactly_once() {
+    use azure_storage_blob::models::BlobClientGetPropertiesResultHeaders;
+    use halo_mcp::auth::oauth::single_use::{SingleUse, SingleUseError};
+    use halo_mcp::storage::{BlobSingleUse, StateContainer, StorageOptions, container_client};
+
+    let Some(azurite) = Azurite::start().await else {
+        return;
+    };
+    let url = azurite.container("race").await;
+    let options = StorageOptions {
+        container: StateContainer::parse(&url).expect("valid container URL"),
+        managed_identity_client_id: None,
+    };
+    let store = |_| {
+        BlobSingleUse::new(
+            container_client(&options).expect("client"),
+            options.container.redacted(),
+        )
+    };
+    let (one, two) = (store(1), store(2));
+    let expires_at = halo_mcp::auth::tokens::now() + 60;
+    let attempts = (0..16).map(|i| {
+        let store = if i % 2 == 0 { &one } else { &two };
+        store.use_once("hm1.the-same-code", expires_at)
+    });
+    let results = futures::future::join_all(attempts).await;
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    assert!(
+        results
+            .iter()
+            .all(|r| matches!(r, Ok(()) | Err(SingleUseError::Replayed))),
+        "{results:?}"
+    );
+    assert_eq!(two.use_once("hm1.another-code", expires_at).await, Ok(()));
+
+    let client = container_client(&options).expect("client");
+    let properties = client
+        .blob_client(&BlobSingleUse::blob_name("hm1.the-same-code"))
+        .get_properties(None)
+        .await
+        .expect("the record exists");
+    let metadata = properties.metadata().expect("metadata");
+    assert_eq!(metadata.get("expires_at"), Some(&expires_at.to_string()));
+}
