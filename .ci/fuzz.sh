@@ -18,7 +18,7 @@ TOOLCHAIN="${FUZZ_TOOLCHAIN:-nightly}"
 # libFuzzer, coverage-guided). Changing it rebuilds everything.
 SANITIZER="${FUZZ_SANITIZER:-address}"
 CACHE="$ROOT/.ci/.cache"
-ALL_TARGETS=(mcp_request tool_args sealed_token tools_file)
+ALL_TARGETS=(mcp_request tool_args sealed_token tools_file redirect_uri)
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${ALL_TARGETS[@]}"); fi
 
 say() { printf '[fuzz %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }

@@ -244,6 +244,7 @@ var vaultToken = empty(keyVaultNameSalt) ? resourceToken : saltedToken
 var vaultName = empty(keyVaultName) ? 'kv-${vaultToken}' : keyVaultName
 var stgName = empty(storageAccountName) ? 'st${resourceToken}' : storageAccountName
 var deploymentContainerName = 'app-package'
+var stateContainerName = 'halo-mcp-state'
 
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
@@ -264,6 +265,7 @@ module storage 'modules/storage.bicep' = {
     storageAccountName: stgName
     deploymentContainerName: deploymentContainerName
     vnetEnabled: vnetEnabled
+    stateContainerName: stateContainerName
   }
 }
 
@@ -337,6 +339,7 @@ var appSettings = {
   SECRETS_REFRESH_SECS: secretsRefreshSecs
   // Blank: the system-assigned identity. Set a client id only after attaching a user-assigned one.
   AZURE_CLIENT_ID: managedIdentityClientId
+  MCP_STATE_CONTAINER_URL: storage.outputs.stateContainerUrl
 }
 
 module functionApp 'modules/functionapp.bicep' = {
@@ -367,6 +370,7 @@ module roles 'modules/roles.bicep' = {
   params: {
     appPrincipalId: functionApp.outputs.principalId
     storageAccountName: storage.outputs.storageAccountName
+    stateContainerName: storage.outputs.stateContainerName
     keyVaultName: keyVault.outputs.keyVaultName
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     secretsOfficerPrincipalId: secretsOfficerPrincipalId

@@ -14,6 +14,8 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::storage::StateContainer;
+
 /// One configuration variable, as documented to operators.
 #[derive(Debug, Clone, Copy)]
 pub struct Setting {
@@ -246,7 +248,7 @@ pub const SETTINGS: &[Setting] = &[
     op(
         "MCP_OAUTH_REDIRECT_ALLOWLIST",
         "https://global.consent.azure-apim.net/redirect/*",
-        "Comma-separated redirect URIs (trailing * = prefix) that OAuth clients may use.",
+        "Comma-separated redirect URIs OAuth clients may use: exact URIs, or a trailing * for the rest of one path segment; each names one https host (http only to loopback). When PUBLIC_URL is loopback, loopback http redirects on any port are also allowed.",
     ),
     op(
         "MCP_TOKEN_KEY",
@@ -296,6 +298,12 @@ pub const SETTINGS: &[Setting] = &[
     platform(
         "IDENTITY_HEADER",
         "App Service managed identity header secret (set by the platform).",
+    ),
+    // Shared state (issue 17).
+    op(
+        "MCP_STATE_CONTAINER_URL",
+        "(memory only: one instance)",
+        "Blob container every instance shares single-use sign-in records in, e.g. https://<account>.blob.core.windows.net/halo-mcp-state (managed identity).",
     ),
     // Sandbox.
     op(
@@ -460,6 +468,8 @@ pub struct Config {
     pub auth: AuthSettings,
     pub secrets: SecretSettings,
     pub sandbox_state_file: Option<PathBuf>,
+    /// Where state shared across instances lives; `None` keeps it in memory.
+    pub state_container: Option<StateContainer>,
 }
 
 /// The environment, as a map, recording which names the loader asked for.
@@ -636,6 +646,8 @@ impl Config {
             },
         };
 
+        require_https_unless_loopback("PUBLIC_URL", &public_url)?;
+
         let mut allowed_hosts = env.list("MCP_ALLOWED_HOSTS");
         if allowed_hosts.is_empty() {
             allowed_hosts = vec!["localhost".into(), "127.0.0.1".into(), "::1".into()];
@@ -723,6 +735,12 @@ impl Config {
             lookup_ttl: env.secs("HALO_LOOKUP_TTL_SECS", 120)?,
         };
         let embedded_sandbox = halo.url.is_none();
+        if let Some(url) = &halo.url {
+            require_https_unless_loopback("HALO_URL", url)?;
+        }
+        if let Some(url) = &halo.auth_url {
+            require_https_unless_loopback("HALO_AUTH_URL", url)?;
+        }
 
         let tools = ToolSettings {
             file: env.get("MCP_TOOLS_FILE").map(PathBuf::from),
@@ -766,6 +784,8 @@ impl Config {
         if redirect_allowlist.is_empty() {
             redirect_allowlist = vec!["https://global.consent.azure-apim.net/redirect/*".into()];
         }
+        crate::auth::oauth::redirects::parse_allowlist(&redirect_allowlist)
+            .map_err(|problem| config_error("MCP_OAUTH_REDIRECT_ALLOWLIST", problem))?;
         let auth = AuthSettings {
             mode,
             api_keys: env.secret("MCP_API_KEYS", "MCP_API_KEYS_SECRET_NAME")?,
@@ -781,6 +801,7 @@ impl Config {
             access_token_ttl: env.secs("MCP_ACCESS_TOKEN_TTL_SECS", 3600)?,
             refresh_token_ttl: env.secs("MCP_REFRESH_TOKEN_TTL_SECS", 30 * 24 * 3600)?,
         };
+        check_secret_values(&auth)?;
         if mode == AuthMode::ApiKey && !auth.api_keys.is_set() {
             return Err(config_error(
                 "MCP_API_KEYS_SECRET_NAME",
@@ -862,6 +883,13 @@ impl Config {
             auth,
             secrets,
             sandbox_state_file: env.get("SANDBOX_STATE_FILE").map(PathBuf::from),
+            state_container: env
+                .get("MCP_STATE_CONTAINER_URL")
+                .map(|url| {
+                    StateContainer::parse(&url)
+                        .map_err(|problem| config_error("MCP_STATE_CONTAINER_URL", problem))
+                })
+                .transpose()?,
         })
     }
 
@@ -874,6 +902,43 @@ impl Config {
     pub fn mcp_url(&self) -> String {
         format!("{}/mcp", self.public_url.as_str().trim_end_matches('/'))
     }
+}
+
+/// Plain http is only allowed to loopback: anywhere else it would carry tokens, codes and
+/// secrets in clear text.
+fn require_https_unless_loopback(name: &'static str, url: &Url) -> Result<(), ConfigError> {
+    let loopback = url
+        .host()
+        .as_ref()
+        .is_some_and(crate::auth::oauth::redirects::is_loopback);
+    if url.scheme() == "http" && !loopback {
+        return Err(config_error(
+            name,
+            format!(
+                "'{url}' is plain http to a non-loopback host; use https (plain http is only \
+                 allowed to localhost, 127.0.0.1 or [::1])"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Secrets given as plain values are checked now; the same checks run when a value is read
+/// from Key Vault (a bad one is logged and answered with a 503 naming the secret).
+fn check_secret_values(auth: &AuthSettings) -> Result<(), ConfigError> {
+    if let SecretRef::Value(key) = &auth.token_key {
+        crate::auth::tokens::TokenKey::from_base64(key).map_err(|_| {
+            config_error(
+                "MCP_TOKEN_KEY",
+                "must be 32 random bytes in base64 (generate one with `openssl rand -base64 32`)",
+            )
+        })?;
+    }
+    if let SecretRef::Value(keys) = &auth.api_keys {
+        crate::auth::api_keys::check_keys(keys)
+            .map_err(|problem| config_error("MCP_API_KEYS", problem))?;
+    }
+    Ok(())
 }
 
 /// `localhost`, `127.0.0.1` or `[::1]`, with or without a port.
@@ -944,7 +1009,7 @@ mod tests {
         let env = Env::from_pairs([
             ("WEBSITE_HOSTNAME", "halo-mcp.azurewebsites.net"),
             ("MCP_AUTH_MODE", "api-key"),
-            ("MCP_API_KEYS", "k1"),
+            ("MCP_API_KEYS", "k1-long-enough-for-the-32-char-minimum"),
         ]);
         let config = Config::load(&env).unwrap();
         assert!(
@@ -1007,6 +1072,86 @@ mod tests {
                 Config::load(&Env::from_pairs(pairs.iter().copied())).expect_err("should fail");
             assert_eq!(err.name, *expected, "for {pairs:?}: {err}");
             assert!(err.to_string().contains(expected));
+        }
+    }
+
+    #[test]
+    fn unsafe_settings_stop_start_up_naming_the_variable() {
+        let key = "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE="; // 32 bytes
+        let long = "0123456789abcdef0123456789abcdef";
+        let cases: &[(&[(&str, &str)], &str)] = &[
+            (&[("MCP_TOKEN_KEY", "c2hvcnQ=")], "MCP_TOKEN_KEY"),
+            (&[("MCP_TOKEN_KEY", "not base64 at all!")], "MCP_TOKEN_KEY"),
+            (
+                &[("MCP_AUTH_MODE", "api-key"), ("MCP_API_KEYS", "k1")],
+                "MCP_API_KEYS",
+            ),
+            (
+                &[
+                    ("MCP_AUTH_MODE", "api-key"),
+                    (
+                        "MCP_API_KEYS",
+                        &format!("{long},0123456789abcdef0123456789abcde"),
+                    ),
+                ],
+                "MCP_API_KEYS",
+            ),
+            (&[("HALO_URL", "http://acme.halopsa.com")], "HALO_URL"),
+            (&[("HALO_URL", "http://10.0.0.7:8080")], "HALO_URL"),
+            (
+                &[("HALO_AUTH_URL", "http://acme.halopsa.com/auth")],
+                "HALO_AUTH_URL",
+            ),
+            (&[("PUBLIC_URL", "http://mcp.example.com")], "PUBLIC_URL"),
+            (&[("BIND_ADDRESS", "10.0.0.7")], "PUBLIC_URL"),
+            (
+                &[("MCP_OAUTH_REDIRECT_ALLOWLIST", "*")],
+                "MCP_OAUTH_REDIRECT_ALLOWLIST",
+            ),
+            (
+                &[("MCP_OAUTH_REDIRECT_ALLOWLIST", "https://*")],
+                "MCP_OAUTH_REDIRECT_ALLOWLIST",
+            ),
+            (
+                &[(
+                    "MCP_OAUTH_REDIRECT_ALLOWLIST",
+                    "https://global.consent.azure-apim.net/redirect/*, https://*.example.com/cb",
+                )],
+                "MCP_OAUTH_REDIRECT_ALLOWLIST",
+            ),
+            (
+                &[("MCP_OAUTH_REDIRECT_ALLOWLIST", "http://example.com/cb")],
+                "MCP_OAUTH_REDIRECT_ALLOWLIST",
+            ),
+        ];
+        for (pairs, expected) in cases {
+            let err =
+                Config::load(&Env::from_pairs(pairs.iter().copied())).expect_err("should fail");
+            assert_eq!(err.name, *expected, "for {pairs:?}: {err}");
+            assert!(err.to_string().contains(expected));
+        }
+        // Values never appear in the message.
+        let err = Config::load(&Env::from_pairs([("MCP_TOKEN_KEY", "c2VjcmV0LXZhbHVl")]))
+            .expect_err("short key");
+        assert!(!err.to_string().contains("c2VjcmV0LXZhbHVl"), "{err}");
+        // The safe forms load.
+        for pairs in [
+            vec![("MCP_TOKEN_KEY", key)],
+            vec![("MCP_AUTH_MODE", "api-key"), ("MCP_API_KEYS", long)],
+            vec![("PUBLIC_URL", "http://localhost:7071")],
+            vec![("PUBLIC_URL", "https://mcp.example.com")],
+            vec![
+                ("BIND_ADDRESS", "0.0.0.0"),
+                ("MCP_AUTH_MODE", "api-key"),
+                ("MCP_API_KEYS", long),
+            ],
+            vec![(
+                "MCP_OAUTH_REDIRECT_ALLOWLIST",
+                "https://global.consent.azure-apim.net/redirect/halo-mcp-*, http://127.0.0.1:9/cb",
+            )],
+        ] {
+            Config::load(&Env::from_pairs(pairs.iter().copied()))
+                .unwrap_or_else(|e| panic!("{pairs:?} should load: {e}"));
         }
     }
 

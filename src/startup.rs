@@ -18,6 +18,7 @@ use crate::mcp::server::Shared;
 use crate::mcp::{ToolRegistry, http};
 use crate::sandbox::{Sandbox, SandboxOptions};
 use crate::secrets::{KeyVaultOptions, KeyVaultSource, Secret, SecretStore};
+use crate::storage::{self, BlobSingleUse, StateContainer, StorageOptions};
 use crate::tools;
 
 /// What tests may inject; `Default` is what `main` uses.
@@ -124,7 +125,11 @@ impl Application {
             AuthMode::None => service.clone(),
             _ => None,
         };
-        let auth = Arc::new(AuthContext::new(&config, halo.clone(), &secrets, service));
+        let mut auth = AuthContext::new(&config, halo.clone(), &secrets, service);
+        if let Some(container) = &config.state_container {
+            auth.single_use = Arc::new(shared_single_use(&config, container)?);
+        }
+        let auth = Arc::new(auth);
 
         let candidates = tools::all_tools(&config).map_err(StartupError::Tools)?;
         let registry = ToolRegistry::new(candidates, &config.tools)
@@ -216,6 +221,20 @@ fn secret_store(
         Arc::new(source),
         config.secrets.refresh_interval,
     ))
+}
+
+/// Single use across instances: the state container (never contacted here, so unreachable
+/// storage cannot stop start-up; sign-in fails closed until it answers).
+fn shared_single_use(
+    config: &Config,
+    container: &StateContainer,
+) -> Result<BlobSingleUse, StartupError> {
+    let client = storage::container_client(&StorageOptions {
+        container: container.clone(),
+        managed_identity_client_id: config.secrets.managed_identity_client_id.clone(),
+    })
+    .map_err(StartupError::Config)?;
+    Ok(BlobSingleUse::new(client, container.redacted()))
 }
 
 fn service_credential(

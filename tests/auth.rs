@@ -1,6 +1,7 @@
 //! Sign-in and secrets (issue 6): the OAuth dance against the sandbox's Halo sign-in page, its
 //! failure cases, each sign-in mode, Key Vault through the real Azure SDK against local HTTPS
-//! fakes, log hygiene, and the consent page for dynamically registered clients.
+//! fakes, log hygiene, the consent page for dynamically registered clients, and the sign-in
+//! server against a hostile client (issue 12).
 
 mod auth {
     mod connector_refresh;
@@ -12,4 +13,5 @@ mod auth {
     mod modes;
     mod oauth_flow;
     mod resources;
+    mod security;
 }

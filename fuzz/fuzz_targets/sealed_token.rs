@@ -28,7 +28,7 @@ const PREVIOUS: &[u8; 32] = b"halo-mcp fuzzing key, previous!!";
 const UNRELATED: &[u8; 32] = b"some other deployment's key.....";
 const AUDIENCE: &str = "https://mcp.example/mcp";
 
-const KINDS: [TokenKind; 7] = [
+const KINDS: [TokenKind; 8] = [
     TokenKind::Pending,
     TokenKind::Code,
     TokenKind::Access,
@@ -36,6 +36,7 @@ const KINDS: [TokenKind; 7] = [
     TokenKind::Client,
     TokenKind::ClientSecret,
     TokenKind::Consent,
+    TokenKind::Browser,
 ];
 
 fn key(bytes: &[u8; 32]) -> TokenKey {
@@ -52,6 +53,7 @@ fn open_arbitrary(text: &str) {
     let _ = codec.open::<ClientClaims>(TokenKind::Client, AUDIENCE, text);
     let _ = codec.open::<()>(TokenKind::ClientSecret, AUDIENCE, text);
     let _ = codec.open::<ConsentClaims>(TokenKind::Consent, AUDIENCE, text);
+    let _ = codec.open::<()>(TokenKind::Browser, AUDIENCE, text);
     let opened: Vec<TokenKind> = KINDS
         .into_iter()
         .filter(|kind| codec.open::<Value>(*kind, AUDIENCE, text).is_ok())

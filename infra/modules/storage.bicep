@@ -21,6 +21,9 @@ param deploymentContainerName string
 @description('True: no public endpoint; the app reaches storage through private endpoints.')
 param vnetEnabled bool = false
 
+@description('Blob container for the state halo-mcp instances share (MCP_STATE_CONTAINER_URL).')
+param stateContainerName string
+
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: storageAccountName
   location: location
@@ -61,6 +64,45 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   }
 }
 
+// Single-use sign-in records (halo-mcp's MCP_STATE_CONTAINER_URL): empty blobs that matter for
+// at most ten minutes; the lifecycle rule deletes them a day after creation.
+resource stateContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobServices
+  name: stateContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+  parent: storage
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'expire-single-use-records'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: ['blockBlob']
+              prefixMatch: ['${stateContainerName}/single-use-']
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterCreationGreaterThan: 1
+                }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
+}
+
 output storageAccountName string = storage.name
 output storageAccountId string = storage.id
 // Per-service endpoints as the account reports them: correct in every cloud (public, sovereign).
@@ -68,3 +110,5 @@ output blobEndpoint string = storage.properties.primaryEndpoints.blob
 output queueEndpoint string = storage.properties.primaryEndpoints.queue
 output tableEndpoint string = storage.properties.primaryEndpoints.table
 output deploymentContainerUrl string = '${storage.properties.primaryEndpoints.blob}${deploymentContainer.name}'
+output stateContainerName string = stateContainer.name
+output stateContainerUrl string = '${storage.properties.primaryEndpoints.blob}${stateContainer.name}'

@@ -1,6 +1,7 @@
 //! Everything sign-in needs, built once from configuration: the mode, this server's URLs, the
 //! secrets (API keys, token keys, client secrets) as [`Secret`] handles, and the Halo client.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::{AuthMode, Config};
@@ -11,6 +12,8 @@ use super::MCP_SCOPE;
 use super::challenge::Challenger;
 use super::halo_token::HaloTokenValidator;
 use super::keyring::Keyring;
+use super::oauth::redirects::RedirectPolicy;
+use super::oauth::single_use::{InMemorySingleUse, SingleUse};
 use super::tokens::TokenKey;
 
 pub struct AuthContext {
@@ -32,7 +35,10 @@ pub struct AuthContext {
     /// Copilot Studio's Manual option: a pre-registered client.
     pub static_client_id: Option<String>,
     pub static_client_secret: Secret,
-    pub redirect_allowlist: Vec<String>,
+    /// Which redirect URIs clients may register and use.
+    pub redirects: RedirectPolicy,
+    /// Codes and pending sign-ins already accepted (single use).
+    pub single_use: Arc<dyn SingleUse>,
     pub access_ttl: Duration,
     pub refresh_ttl: Duration,
     pub challenger: Challenger,
@@ -105,7 +111,8 @@ impl AuthContext {
                 "MCP_OAUTH_CLIENT_SECRET_NAME",
                 store,
             ),
-            redirect_allowlist: auth.redirect_allowlist.clone(),
+            redirects: RedirectPolicy::from_settings(&auth.redirect_allowlist, &config.public_url),
+            single_use: Arc::new(InMemorySingleUse::default()),
             access_ttl: auth.access_token_ttl,
             refresh_ttl: auth.refresh_token_ttl,
             challenger,

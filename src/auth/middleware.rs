@@ -16,6 +16,7 @@ use super::tokens::{TokenError, TokenKind};
 use super::{AuthContext, Caller, MCP_SCOPE, api_keys};
 use crate::config::AuthMode;
 use crate::halo::HaloCredential;
+use crate::secrets::SecretError;
 
 /// The header Copilot Studio's API-key option can be told to use, besides `Authorization`.
 pub const API_KEY_HEADER: &str = "x-api-key";
@@ -72,6 +73,16 @@ async fn authenticate(ctx: &AuthContext, headers: &HeaderMap) -> Result<Option<C
                 .get()
                 .await
                 .map_err(|e| Refusal::Unavailable(e.to_string()))?;
+            // A plain value was checked at start-up; a Key Vault value is checked each read,
+            // so a weak key put in the vault is refused loudly instead of accepted.
+            if let Err(problem) = api_keys::check_keys(&keys) {
+                let error = SecretError::Malformed {
+                    name: ctx.api_keys.name_or("MCP_API_KEYS"),
+                    reason: format!("{problem} (MCP_API_KEYS_SECRET_NAME)"),
+                };
+                tracing::error!(%error, "the API keys are unusable: every MCP call fails until they are fixed");
+                return Err(Refusal::Unavailable(error.to_string()));
+            }
             let index = api_keys::matching_key(&keys, presented)
                 .ok_or_else(|| Refusal::InvalidToken("the API key is not valid".into()))?;
             let credential = ctx

@@ -35,6 +35,9 @@ pub enum TokenKind {
     Client,
     /// A dynamically registered client's secret.
     ClientSecret,
+    /// The consent page's browser-binding cookie: sealed so the server only adopts values it
+    /// issued itself.
+    Browser,
 }
 
 impl TokenKind {
@@ -47,6 +50,7 @@ impl TokenKind {
             TokenKind::Refresh => "refresh",
             TokenKind::Client => "client",
             TokenKind::ClientSecret => "client-secret",
+            TokenKind::Browser => "browser",
         }
     }
 }

@@ -3,13 +3,8 @@
 //! azd) elsewhere. The vault URL and HTTP transport are injectable so tests can point the real
 //! SDK at a local HTTPS fake.
 
-use azure_core::credentials::TokenCredential;
 use azure_core::http::{ClientOptions, FixedRetryOptions, RetryOptions, Transport};
 use azure_core::time::Duration as SdkDuration;
-use azure_identity::{
-    DeveloperToolsCredential, ManagedIdentityCredential, ManagedIdentityCredentialOptions,
-    UserAssignedId,
-};
 use azure_security_keyvault_secrets::{SecretClient, SecretClientOptions};
 use futures::future::BoxFuture;
 use std::sync::Arc;
@@ -53,22 +48,11 @@ impl KeyVaultSource {
             name: "(client)".into(),
             reason,
         };
-        // The SDK has no environment-sniffing default credential: choose explicitly. App
-        // Service and Functions set IDENTITY_ENDPOINT (+ IDENTITY_HEADER) for managed identity.
-        let credential: Arc<dyn TokenCredential> =
-            if std::env::var_os("IDENTITY_ENDPOINT").is_some() {
-                ManagedIdentityCredential::new(Some(ManagedIdentityCredentialOptions {
-                    user_assigned_id: options
-                        .managed_identity_client_id
-                        .clone()
-                        .map(UserAssignedId::ClientId),
-                    client_options: client_options(&options.transport),
-                }))
-                .map_err(|e| unreachable(format!("managed identity: {e}")))?
-            } else {
-                DeveloperToolsCredential::new(None)
-                    .map_err(|e| unreachable(format!("developer credential: {e}")))?
-            };
+        let credential = crate::azure::credential(
+            options.managed_identity_client_id.clone(),
+            client_options(&options.transport),
+        )
+        .map_err(unreachable)?;
         let client = SecretClient::new(
             &vault,
             credential,

@@ -49,6 +49,16 @@ impl Secret {
         !matches!(self, Secret::Unset(_))
     }
 
+    /// The name to report a bad value under: the Key Vault secret's name, else `setting` (the
+    /// variable that supplied a plain value).
+    pub fn name_or(&self, setting: &str) -> String {
+        match self {
+            Secret::Vault { name, .. } => name.clone(),
+            Secret::Unset(unset) => (*unset).to_string(),
+            Secret::Value(_) => setting.to_string(),
+        }
+    }
+
     /// The current value.
     pub async fn get(&self) -> Result<String, SecretError> {
         match self {

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use halo_mcp::config::{Config, Env};
+use halo_mcp::sandbox::SandboxState;
 use halo_mcp::startup::{Application, BuildOptions};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -21,6 +22,8 @@ pub struct TestApp {
     pub base_url: String,
     pub mcp_url: String,
     pub sandbox_url: Option<String>,
+    /// The embedded sandbox's state: its request log shows every call that reached "Halo".
+    pub sandbox: Option<SandboxState>,
     /// Follows no redirects, so each hop can be inspected.
     pub http: reqwest::Client,
     _shutdown: tokio::sync::oneshot::Sender<()>,
@@ -71,6 +74,7 @@ pub async fn spawn(vars: &[(String, String)], build: BuildOptions) -> TestApp {
     let sandbox_url = app
         .sandbox()
         .map(|s| s.url().as_str().trim_end_matches('/').to_string());
+    let sandbox = app.sandbox().map(|s| s.state());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until(async {
         let _ = rx.await;
@@ -79,11 +83,36 @@ pub async fn spawn(vars: &[(String, String)], build: BuildOptions) -> TestApp {
         base_url,
         mcp_url,
         sandbox_url,
+        sandbox,
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client"),
         _shutdown: tx,
+    }
+}
+
+impl TestApp {
+    /// A server started elsewhere (another process) at `base_url`, on the sandbox at
+    /// `sandbox_url` whose state is `sandbox`.
+    pub fn external(
+        base_url: &str,
+        mcp_url: &str,
+        sandbox_url: &str,
+        sandbox: Option<SandboxState>,
+    ) -> TestApp {
+        let (tx, _) = tokio::sync::oneshot::channel::<()>();
+        TestApp {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            mcp_url: mcp_url.to_string(),
+            sandbox_url: Some(sandbox_url.trim_end_matches('/').to_string()),
+            sandbox,
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            _shutdown: tx,
+        }
     }
 }
 
@@ -120,6 +149,8 @@ pub fn location(response: &reqwest::Response) -> String {
 pub struct ClientRedirect {
     pub url: String,
     pub params: HashMap<String, String>,
+    /// The `/oauth/callback` URL Halo sent the browser to (to replay it).
+    pub callback: String,
 }
 
 impl TestApp {
@@ -201,6 +232,27 @@ impl TestApp {
         login: &str,
         password: &str,
     ) -> ClientRedirect {
+        let callback = self
+            .halo_callback(response, challenge, login, password)
+            .await;
+        let back = self.http.get(&callback).send().await.expect("callback");
+        let url = location(&back);
+        ClientRedirect {
+            params: query(&url),
+            url,
+            callback,
+        }
+    }
+
+    /// From our redirect to Halo's sign-in page, signed in, to the `/oauth/callback` URL Halo
+    /// sends the browser back to (not followed).
+    pub async fn halo_callback(
+        &self,
+        response: reqwest::Response,
+        challenge: &str,
+        login: &str,
+        password: &str,
+    ) -> String {
         let halo_authorize = location(&response);
         let sandbox = self.sandbox_url.as_deref().expect("embedded sandbox");
         assert!(
@@ -239,12 +291,14 @@ impl TestApp {
             callback.starts_with(&format!("{}/oauth/callback", self.base_url)),
             "{callback}"
         );
-        let back = self.http.get(&callback).send().await.expect("callback");
-        let url = location(&back);
-        ClientRedirect {
-            params: query(&url),
-            url,
-        }
+        callback
+    }
+
+    /// How many requests the embedded sandbox ("Halo") has received so far.
+    pub fn halo_requests(&self) -> usize {
+        self.sandbox
+            .as_ref()
+            .map_or(0, |sandbox| sandbox.request_log().len())
     }
 
     pub async fn token(&self, form: &[(&str, &str)]) -> (u16, Value) {

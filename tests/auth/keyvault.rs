@@ -68,7 +68,7 @@ async fn key_vault_scenario() {
         .parse()
         .expect("port");
     let vault = kv_fake::start(port, IDENTITY_HEADER).await;
-    vault.set("mcp-api-keys", "kv-key-1");
+    vault.set("mcp-api-keys", "kv-key-1-0123456789abcdef0123456789ab");
     vault.set_up(false);
 
     let vars: Vec<(String, String)> = [
@@ -98,7 +98,12 @@ async fn key_vault_scenario() {
         .unwrap();
     assert_eq!(root.status(), 200);
     let refused = app
-        .mcp(Some("kv-key-1"), &[], "tools/list", json!({}))
+        .mcp(
+            Some("kv-key-1-0123456789abcdef0123456789ab"),
+            &[],
+            "tools/list",
+            json!({}),
+        )
         .await;
     assert_eq!(refused.status(), 503);
     let body = refused.text().await.unwrap();
@@ -106,8 +111,13 @@ async fn key_vault_scenario() {
 
     // Back: recovers by itself.
     vault.set_up(true);
-    app.call_ok(Some("kv-key-1"), &[], "get_user_info", json!({}))
-        .await;
+    app.call_ok(
+        Some("kv-key-1-0123456789abcdef0123456789ab"),
+        &[],
+        "get_user_info",
+        json!({}),
+    )
+    .await;
     assert!(
         vault.state.identity_calls.load(Ordering::SeqCst) >= 1,
         "managed identity used"
@@ -115,18 +125,28 @@ async fn key_vault_scenario() {
     assert!(vault.state.authorized_reads.load(Ordering::SeqCst) >= 1);
 
     // Rotation: the new key works after the refresh interval; the old one stops working.
-    vault.set("mcp-api-keys", "kv-key-2");
+    vault.set("mcp-api-keys", "kv-key-2-0123456789abcdef0123456789ab");
     eventually("the rotated key to apply", async || {
-        app.mcp(Some("kv-key-2"), &[], "tools/list", json!({}))
-            .await
-            .status()
+        app.mcp(
+            Some("kv-key-2-0123456789abcdef0123456789ab"),
+            &[],
+            "tools/list",
+            json!({}),
+        )
+        .await
+        .status()
             == 200
     })
     .await;
     assert_eq!(
-        app.mcp(Some("kv-key-1"), &[], "tools/list", json!({}))
-            .await
-            .status(),
+        app.mcp(
+            Some("kv-key-1-0123456789abcdef0123456789ab"),
+            &[],
+            "tools/list",
+            json!({})
+        )
+        .await
+        .status(),
         401
     );
 
@@ -134,9 +154,27 @@ async fn key_vault_scenario() {
     vault.set_up(false);
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(
-        app.mcp(Some("kv-key-2"), &[], "tools/list", json!({}))
-            .await
-            .status(),
+        app.mcp(
+            Some("kv-key-2-0123456789abcdef0123456789ab"),
+            &[],
+            "tools/list",
+            json!({})
+        )
+        .await
+        .status(),
         200
     );
+
+    // A weak key written to the vault is not accepted: a 503 that names the secret.
+    vault.set_up(true);
+    vault.set("mcp-api-keys", "kv-key-2-0123456789abcdef0123456789ab,weak");
+    eventually("the weak key to be refused", async || {
+        let response = app.mcp(Some("weak"), &[], "tools/list", json!({})).await;
+        response.status() == 503
+            && response
+                .text()
+                .await
+                .is_ok_and(|body| body.contains("'mcp-api-keys'") && body.contains("#2"))
+    })
+    .await;
 }

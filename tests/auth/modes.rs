@@ -36,7 +36,10 @@ async fn api_keys_are_checked_in_either_header() {
     let app = spawn(
         &vars(&[
             ("MCP_AUTH_MODE", "api-key"),
-            ("MCP_API_KEYS", "first-key, second-key"),
+            (
+                "MCP_API_KEYS",
+                "first-key-0123456789abcdef0123456789, second-key-0123456789abcdef012345678",
+            ),
         ]),
         BuildOptions::default(),
     )
@@ -50,7 +53,7 @@ async fn api_keys_are_checked_in_either_header() {
     let bad_header = app
         .mcp(
             None,
-            &[("X-API-Key", "first-keyX")],
+            &[("X-API-Key", "first-key-0123456789abcdef0123456789X")],
             "tools/list",
             json!({}),
         )
@@ -58,12 +61,17 @@ async fn api_keys_are_checked_in_either_header() {
     assert_eq!(bad_header.status(), 401);
     // Good keys run tools as the Services application.
     let me = app
-        .call_ok(Some("second-key"), &[], "get_user_info", json!({}))
+        .call_ok(
+            Some("second-key-0123456789abcdef012345678"),
+            &[],
+            "get_user_info",
+            json!({}),
+        )
         .await;
     assert_eq!(me["id"], json!(demo::API_AGENT_ID), "{me}");
     app.call_ok(
         None,
-        &[("X-API-Key", "first-key")],
+        &[("X-API-Key", "first-key-0123456789abcdef0123456789")],
         "get_user_info",
         json!({}),
     )

@@ -1,6 +1,7 @@
 // Drives the OAuth sign-in in headless Chromium: start halo-mcp (embedded sandbox, oauth mode)
-// → /oauth/authorize → the sandbox's Halo sign-in page → sign in as "sam" → /oauth/callback →
-// the client's redirect URI (a tiny local page) carrying code + state. Saves a screenshot.
+// → /oauth/authorize → halo-mcp's consent page (Allow) → the sandbox's Halo sign-in page → sign
+// in as "sam" → /oauth/callback → the client's redirect URI (a tiny local page) carrying code +
+// state. Saves a screenshot.
 // Run by .ci/browser.sh (which sets NODE_PATH, HALO_MCP_BINARY and SCREENSHOT).
 
 import { spawn } from 'node:child_process';
@@ -91,7 +92,10 @@ try {
   const page = await browser.newPage();
 
   await page.goto(authorize.toString());
-  await page.waitForSelector('#username');
+  // The static client here has no secret, so it is a public client: the agent approves it on
+  // halo-mcp's consent page first (its cookie and same-origin post go through Chromium).
+  await page.waitForSelector('#consent-allow');
+  await Promise.all([page.waitForSelector('#username'), page.click('#consent-allow')]);
   await page.fill('#username', 'sam');
   await page.fill('#password', 'sam-demo');
   await page.screenshot({ path: screenshot, fullPage: true });

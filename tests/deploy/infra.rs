@@ -5,6 +5,7 @@
 use crate::bicep::Bicep;
 
 const STORAGE_BLOB_DATA_OWNER: &str = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
+const STORAGE_BLOB_DATA_CONTRIBUTOR: &str = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
 const KEY_VAULT_SECRETS_USER: &str = "4633458b-17de-408a-b874-0445c86b69e6";
 
 fn one<T>(items: Vec<T>, what: &str) -> T {
@@ -100,9 +101,15 @@ fn storage_is_identity_only_and_holds_the_deployment_container() {
         get("properties.supportsHttpsTrafficOnly").as_deref(),
         Some("true")
     );
-    one(
-        file.resources_of("Microsoft.Storage/storageAccounts/blobServices/containers"),
-        "deployment container",
+    let containers: Vec<String> = file
+        .resources_of("Microsoft.Storage/storageAccounts/blobServices/containers")
+        .iter()
+        .filter_map(|c| file.get_path(c.body, "name"))
+        .collect();
+    assert_eq!(
+        containers,
+        ["deploymentContainerName", "stateContainerName"],
+        "the deployment container and halo-mcp's shared-state container"
     );
 }
 
@@ -152,6 +159,10 @@ fn the_app_identity_gets_key_vault_secrets_user_and_storage_blob_data_owner() {
     assert!(
         role_for("storage", STORAGE_BLOB_DATA_OWNER),
         "Storage Blob Data Owner on host storage for the app identity"
+    );
+    assert!(
+        role_for("stateContainer", STORAGE_BLOB_DATA_CONTRIBUTOR),
+        "Storage Blob Data Contributor on the shared-state container only"
     );
 }
 

@@ -11,7 +11,7 @@ use axum::response::Response;
 use http::HeaderMap;
 
 use super::claims::{AuthorizationRequest, PendingClaims};
-use super::clients::{Client, ClientKind};
+use super::clients::Client;
 use super::error::{error_page, redirect};
 use super::{clients, consent, pkce};
 use crate::auth::tokens::{TokenCodec, TokenKind, random_string};
@@ -61,9 +61,13 @@ pub async fn authorize(
     };
     if !client.redirect_allowed(&ctx, redirect_uri) {
         tracing::warn!(client = %client.label(), "refused an authorization request for a redirect URI that is not allowed");
-        return error_page(
-            "The redirect_uri is not allowed for this client (see MCP_OAUTH_REDIRECT_ALLOWLIST).",
-        );
+        let why = match ctx.redirects.check(redirect_uri) {
+            Err(error) => error.to_string(),
+            Ok(()) => "it is not one of the client's registered redirect URIs".to_string(),
+        };
+        return error_page(&format!(
+            "The redirect_uri is not allowed for this client: {why}."
+        ));
     }
     let state = get("state");
     let fail = |error: &str, description: &str| {
@@ -113,11 +117,12 @@ pub async fn authorize(
         challenge: challenge.map(str::to_string),
         scope,
     };
-    // The operator configured the static client, which is its approval; anyone can register a
-    // client, so the agent approves each of those before we act for it at Halo (MCP's
-    // confused-deputy rule for a proxy authorization server with one upstream client id).
-    if let ClientKind::Registered(claims) = &client.kind {
-        return consent::page(&ctx, &codec, &client, claims, request, &headers);
+    // The operator configured the static client with a secret, which is its approval; anyone
+    // can register a client or present a public client id, so the agent approves those before
+    // we act for them at Halo (MCP's confused-deputy rule for a proxy authorization server
+    // with one upstream client id).
+    if client.needs_consent() {
+        return consent::page(&ctx, &codec, &client, request, &headers);
     }
     send_to_halo(&ctx, &codec, &client, request).await
 }

@@ -1,6 +1,7 @@
 //! `GET /oauth/callback`: Halo sends the signed-in agent back here. Opens our pending
 //! authorization, exchanges Halo's code (with our client secret and PKCE verifier), and hands
-//! the client a short-lived sealed code carrying the Halo tokens.
+//! the client a short-lived sealed code carrying the Halo tokens. Each pending sign-in is
+//! accepted once ([`super::single_use`]).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,12 +11,17 @@ use axum::response::Response;
 
 use super::claims::{CodeClaims, PendingClaims};
 use super::error::{error_page, redirect};
+use super::single_use::SingleUseError;
 use super::upstream::{self, UpstreamError};
 use crate::auth::AuthContext;
 use crate::auth::tokens::TokenKind;
 
 /// Our authorization codes live a minute: long enough to reach the token endpoint.
 pub const CODE_TTL_SECS: i64 = 60;
+
+fn state_token(params: &HashMap<String, String>) -> &str {
+    params.get("state").map(String::as_str).unwrap_or("")
+}
 
 pub async fn callback(
     State(ctx): State<Arc<AuthContext>>,
@@ -38,6 +44,25 @@ pub async fn callback(
     }) else {
         return error_page("The sign-in request is missing, expired or not valid; start again.");
     };
+    // Once only, and before Halo is called, so a replayed callback costs no Halo request.
+    if let Err(error) = ctx
+        .single_use
+        .use_once(state_token(&params), opened.expires_at)
+        .await
+    {
+        tracing::warn!(%error, "refused a sign-in callback");
+        return error_page(match error {
+            SingleUseError::Replayed => {
+                "This sign-in has already been completed; start again from the application."
+            }
+            SingleUseError::Unavailable => {
+                "Too many sign-ins are in progress; try again in a minute."
+            }
+            SingleUseError::Unreachable => {
+                "Sign-in is unavailable: its records cannot be stored right now (shared storage is unreachable); try again in a minute."
+            }
+        });
+    }
     let pending = opened.payload;
     let client_state = pending.state.clone().unwrap_or_default();
     let fail = |error: &str, description: &str| {

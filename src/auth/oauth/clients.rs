@@ -1,12 +1,12 @@
 //! OAuth clients: the static client (`MCP_OAUTH_CLIENT_ID`, Copilot Studio's Manual option) and
 //! dynamically registered ones, whose `client_id` is their sealed registration. Both may only use
-//! redirect URIs the allow-list accepts.
+//! redirect URIs the allow-list accepts. The static client without a configured secret is a
+//! public client like any other: PKCE is required and the agent approves it on the consent page.
 
 use subtle::ConstantTimeEq;
 
 use super::claims::ClientClaims;
 use super::error::OAuthError;
-use super::redirects;
 use crate::auth::AuthContext;
 use crate::auth::tokens::{TokenCodec, TokenKind};
 
@@ -20,14 +20,27 @@ pub enum ClientKind {
 pub struct Client {
     pub id: String,
     pub kind: ClientKind,
+    /// No client secret: it authenticates with nothing but PKCE.
+    public: bool,
 }
 
 impl Client {
     /// A public client authenticates with nothing but PKCE.
     pub fn is_public(&self) -> bool {
+        self.public
+    }
+
+    /// Only the operator-configured static client with a secret counts as approved; anyone
+    /// could be behind a public client (its id is not a secret), so the agent approves it.
+    pub fn needs_consent(&self) -> bool {
+        self.public || matches!(self.kind, ClientKind::Registered(_))
+    }
+
+    /// The name shown on the consent page, if the client gave one.
+    pub fn name(&self) -> Option<&str> {
         match &self.kind {
-            ClientKind::Static => false,
-            ClientKind::Registered(claims) => claims.auth_method == "none",
+            ClientKind::Static => None,
+            ClientKind::Registered(claims) => claims.name.as_deref(),
         }
     }
 
@@ -47,7 +60,7 @@ impl Client {
             ClientKind::Static => true,
             ClientKind::Registered(claims) => claims.redirect_uris.iter().any(|r| r == uri),
         };
-        registered && redirects::allowed(&ctx.redirect_allowlist, uri)
+        registered && ctx.redirects.allows(uri)
     }
 }
 
@@ -64,6 +77,7 @@ pub fn resolve(
         return Ok(Client {
             id: client_id.to_string(),
             kind: ClientKind::Static,
+            public: !ctx.static_client_secret.is_set(),
         });
     }
     // Registered clients are sealed with the issuer as audience.
@@ -72,6 +86,7 @@ pub fn resolve(
         .map_err(|_| OAuthError::new("invalid_client", "unknown client_id"))?;
     Ok(Client {
         id: client_id.to_string(),
+        public: opened.payload.auth_method == "none",
         kind: ClientKind::Registered(opened.payload),
     })
 }
@@ -91,7 +106,8 @@ pub async fn authenticate(
                 .await
                 .map_err(|e| OAuthError::new("temporarily_unavailable", e.to_string()))?;
             match (expected, secret) {
-                // A static client without a configured secret is public (PKCE only).
+                // A static client without a configured secret is public: PKCE, required at
+                // /oauth/authorize and checked at /oauth/token, stands in for the secret.
                 (None, _) => Ok(()),
                 (Some(expected), Some(given))
                     if bool::from(expected.as_bytes().ct_eq(given.as_bytes())) =>

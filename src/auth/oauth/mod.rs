@@ -18,6 +18,7 @@ pub mod metadata;
 pub mod pkce;
 pub mod redirects;
 pub mod register;
+pub mod single_use;
 pub mod token;
 pub mod upstream;
 

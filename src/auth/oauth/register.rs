@@ -1,6 +1,8 @@
 //! `POST /oauth/register`: RFC 7591 dynamic client registration, stateless — the returned
 //! `client_id` is the sealed registration itself, and a confidential client's secret is a sealed
-//! token naming that client id. Redirect URIs must pass the allow-list.
+//! token naming that client id. Redirect URIs must pass the allow-list, and a registration is
+//! bounded ([`MAX_BODY_BYTES`], [`MAX_REDIRECT_URIS`], [`MAX_REDIRECT_URI_LEN`],
+//! [`MAX_CLIENT_NAME_CHARS`]): the client id carries it, so it travels in every URL.
 
 use std::sync::Arc;
 
@@ -13,9 +15,17 @@ use serde_json::json;
 
 use super::claims::ClientClaims;
 use super::error::OAuthError;
-use super::redirects;
 use crate::auth::AuthContext;
 use crate::auth::tokens::{TokenKind, now};
+
+/// Largest registration body accepted.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+/// Most redirect URIs one client may register.
+pub const MAX_REDIRECT_URIS: usize = 10;
+/// Longest redirect URI, in characters.
+pub const MAX_REDIRECT_URI_LEN: usize = 2_000;
+/// Longest `client_name`, in characters.
+pub const MAX_CLIENT_NAME_CHARS: usize = 200;
 
 #[derive(Deserialize)]
 pub struct Registration {
@@ -36,6 +46,12 @@ fn refuse(error: &'static str, description: &str) -> Response {
 }
 
 pub async fn register(State(ctx): State<Arc<AuthContext>>, body: axum::body::Bytes) -> Response {
+    if body.len() > MAX_BODY_BYTES {
+        return refuse(
+            "invalid_client_metadata",
+            &format!("the registration is larger than {MAX_BODY_BYTES} bytes"),
+        );
+    }
     let Ok(request) = serde_json::from_slice::<Registration>(&body) else {
         return refuse(
             "invalid_client_metadata",
@@ -45,16 +61,41 @@ pub async fn register(State(ctx): State<Arc<AuthContext>>, body: axum::body::Byt
     if request.redirect_uris.is_empty() {
         return refuse("invalid_redirect_uri", "redirect_uris is required");
     }
-    if let Some(bad) = request
-        .redirect_uris
-        .iter()
-        .find(|uri| !redirects::allowed(&ctx.redirect_allowlist, uri))
-    {
-        tracing::warn!("refused a client registration with a redirect URI outside the allow-list");
+    if request.redirect_uris.len() > MAX_REDIRECT_URIS {
         return refuse(
             "invalid_redirect_uri",
-            &format!("redirect URI '{bad}' is not allowed (see MCP_OAUTH_REDIRECT_ALLOWLIST)"),
+            &format!("at most {MAX_REDIRECT_URIS} redirect_uris may be registered"),
         );
+    }
+    for (index, uri) in request.redirect_uris.iter().enumerate() {
+        if uri.chars().count() > MAX_REDIRECT_URI_LEN {
+            return refuse(
+                "invalid_redirect_uri",
+                &format!("redirect_uris[{index}] is longer than {MAX_REDIRECT_URI_LEN} characters"),
+            );
+        }
+        if let Err(error) = ctx.redirects.check(uri) {
+            tracing::warn!("refused a client registration with a redirect URI that is not allowed");
+            // The URI is JSON-escaped in the answer; it is not echoed raw anywhere.
+            return refuse(
+                "invalid_redirect_uri",
+                &format!("redirect_uris[{index}] ('{uri}') is not allowed: {error}"),
+            );
+        }
+    }
+    if let Some(name) = &request.client_name {
+        if name.chars().count() > MAX_CLIENT_NAME_CHARS {
+            return refuse(
+                "invalid_client_metadata",
+                &format!("client_name is longer than {MAX_CLIENT_NAME_CHARS} characters"),
+            );
+        }
+        if name.chars().any(char::is_control) {
+            return refuse(
+                "invalid_client_metadata",
+                "client_name must not contain control characters (tabs, line breaks ...)",
+            );
+        }
     }
     // RFC 7591 §2: the default is client_secret_basic.
     let auth_method = request
@@ -92,9 +133,7 @@ pub async fn register(State(ctx): State<Arc<AuthContext>>, body: axum::body::Byt
         Ok(codec) => codec,
         Err(error) => return refuse("temporarily_unavailable", &error.to_string()),
     };
-    let name = request
-        .client_name
-        .map(|n| n.chars().take(100).collect::<String>());
+    let name = request.client_name;
     let claims = ClientClaims {
         redirect_uris: request.redirect_uris.clone(),
         name: name.clone(),

@@ -2,7 +2,8 @@
 //! redirect URI) and the `refresh_token` grant, which refreshes the Halo token with Halo. Halo's
 //! refresh tokens are single-use, so replaying one of our refresh tokens makes Halo refuse the
 //! Halo refresh token inside it, which we answer as `invalid_grant` — reuse is detected without
-//! any state of our own.
+//! any state of our own. Authorization codes are single use within an instance
+//! ([`super::single_use`]).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use serde_json::json;
 
 use super::claims::{AccessClaims, CodeClaims, HaloTokens, RefreshClaims};
 use super::error::OAuthError;
+use super::single_use::SingleUseError;
 use super::upstream::{self, UpstreamError};
 use super::{clients, connector_refresh, pkce};
 use crate::auth::AuthContext;
@@ -118,7 +120,7 @@ async fn grant(
         Some("authorization_code") => {
             let code = get("code")
                 .ok_or_else(|| OAuthError::new("invalid_request", "code is required"))?;
-            let claims: CodeClaims = open_grant(
+            let (claims, expires_at): (CodeClaims, i64) = open_grant(
                 &codec,
                 TokenKind::Code,
                 &ctx.issuer,
@@ -126,6 +128,14 @@ async fn grant(
                 &client.id,
                 "authorization code",
             )?;
+            // A public client has nothing but PKCE: a code without a challenge can never be
+            // redeemed by one (authorize requires it; this holds even if that ever regressed).
+            if client.is_public() && claims.challenge.is_none() {
+                return Err(OAuthError::new(
+                    "invalid_grant",
+                    "the authorization code has no PKCE challenge, which a public client needs",
+                ));
+            }
             if get("redirect_uri") != Some(claims.redirect_uri.as_str()) {
                 return Err(OAuthError::new(
                     "invalid_grant",
@@ -148,6 +158,19 @@ async fn grant(
                 }
                 (None, None) => {}
             }
+            // Only after every check, so a client's failed attempt does not burn its code.
+            ctx.single_use
+                .use_once(code, expires_at)
+                .await
+                .map_err(|error| match error {
+                    SingleUseError::Replayed => OAuthError::new(
+                        "invalid_grant",
+                        "the authorization code has already been used",
+                    ),
+                    SingleUseError::Unavailable | SingleUseError::Unreachable => {
+                        OAuthError::new("temporarily_unavailable", error.to_string())
+                    }
+                })?;
             tracing::info!(client = %client.label(), subject = %claims.sub, "issued tokens for an authorization code");
             Ok(issue(
                 ctx,
@@ -161,7 +184,7 @@ async fn grant(
         Some("refresh_token") => {
             let refresh = get("refresh_token")
                 .ok_or_else(|| OAuthError::new("invalid_request", "refresh_token is required"))?;
-            let claims: RefreshClaims = open_grant(
+            let (claims, _): (RefreshClaims, i64) = open_grant(
                 &codec,
                 TokenKind::Refresh,
                 &ctx.issuer,
@@ -206,8 +229,8 @@ async fn grant(
     }
 }
 
-/// Our access and refresh tokens around Halo's.
-/// Opens a code or refresh token and checks it was issued to the client presenting it.
+/// Opens a code or refresh token and checks it was issued to the client presenting it; returns
+/// its payload and expiry.
 fn open_grant<C: serde::de::DeserializeOwned>(
     codec: &TokenCodec,
     kind: TokenKind,
@@ -215,7 +238,7 @@ fn open_grant<C: serde::de::DeserializeOwned>(
     sealed: &str,
     client_id: &str,
     what: &str,
-) -> Result<C, OAuthError> {
+) -> Result<(C, i64), OAuthError> {
     let opened = codec
         .open::<C>(kind, issuer, sealed)
         .map_err(|e| OAuthError::new("invalid_grant", format!("the {what} is not valid: {e}")))?;
@@ -225,9 +248,10 @@ fn open_grant<C: serde::de::DeserializeOwned>(
             format!("the {what} was issued to another client"),
         ));
     }
-    Ok(opened.payload)
+    Ok((opened.payload, opened.expires_at))
 }
 
+/// Our access and refresh tokens around Halo's.
 fn issue(
     ctx: &AuthContext,
     codec: &TokenCodec,

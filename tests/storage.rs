@@ -1,0 +1,10 @@
+//! State shared across instances (issue 17) against Azurite, the Azure Storage emulator: two
+//! halo-mcp processes on one Azurite and one Halo sandbox.
+
+mod storage {
+    mod azurite;
+    mod single_use;
+}
+
+#[path = "auth/helpers.rs"]
+mod helpers;
