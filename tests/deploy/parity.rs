@@ -17,6 +17,8 @@ use crate::bicep::Bicep;
 const DERIVED: &[&str] = &[
     // The URL of the vault the template itself creates.
     "KEY_VAULT_URL",
+    // The URL of the state container the template itself creates in the app's storage account.
+    "MCP_STATE_CONTAINER_URL",
 ];
 
 /// Settings whose azd environment variable has another name, and why.
