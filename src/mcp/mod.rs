@@ -1,6 +1,7 @@
 //! The Model Context Protocol side: the HTTP edge at `/mcp`, the rmcp server handler, the tool
 //! registry, Copilot-Studio-safe schemas, and the shaping of tool results and errors.
 
+pub mod arguments;
 pub mod context;
 pub mod error;
 pub mod http;

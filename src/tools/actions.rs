@@ -185,6 +185,7 @@ pub struct ActionArgs {
     /// "Escalate", "Change Status", "Email User".
     pub outcome: String,
     /// Note to record with the action: plain text or HTML. Some outcomes require one.
+    #[schemars(length(max = 20000))]
     pub note: Option<String>,
     /// New status, by name or id, e.g. "Waiting on Customer". Default: the outcome's.
     pub status: Option<String>,
@@ -295,6 +296,7 @@ pub struct NoteArgs {
     /// The ticket number (id).
     pub ticket_id: i64,
     /// The note: plain text or HTML.
+    #[schemars(length(max = 20000))]
     pub note: String,
     /// true: the end user can see it in the portal; false (default): private, agents only.
     pub public: Option<bool>,
@@ -358,8 +360,12 @@ pub struct TimeArgs {
     /// Time worked in minutes, e.g. 90. Use this or hours.
     pub minutes: Option<u32>,
     /// What was done. Default: "Time logged".
+    #[schemars(length(max = 20000))]
     pub note: Option<String>,
-    /// When the work started, e.g. "2026-11-24 09:30" or "yesterday" (UTC). Default: now.
+    /// When the work started: 2026-11-24 09:30 (UTC unless a zone is given, e.g.
+    /// 2026-11-24T09:30:00+01:00), a date alone (09:00 UTC that day), "now", "today" or
+    /// "yesterday" (09:00 UTC). Day/month dates such as 11/10/2026 are refused as ambiguous.
+    /// Default: now.
     pub started: Option<String>,
     /// true: billable; false: not billable. Default: Halo's setting for the ticket.
     pub billable: Option<bool>,

@@ -92,6 +92,7 @@ pub async fn resolve_service(ctx: &CallContext, input: &str) -> Result<Named, To
 #[serde(deny_unknown_fields)]
 pub struct SearchArgs {
     /// Words to look for in service names, descriptions and categories. Default: all services.
+    #[schemars(length(max = 200))]
     pub query: Option<String>,
     /// End user whose services to show: name, e-mail address or id.
     pub user: Option<String>,

@@ -255,11 +255,13 @@ pub async fn create_ticket(ctx: &CallContext, t: NewTicket) -> Result<Value, Too
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateArgs {
-    /// One-line summary (title) of the ticket, at most 250 characters.
+    /// One-line summary (title) of the ticket.
+    #[schemars(length(max = 250))]
     pub summary: String,
     /// The ticket type, by name or id, e.g. "Incident" or "Service Request".
     pub ticket_type: String,
     /// Full description: plain text (line breaks are kept) or HTML.
+    #[schemars(length(max = 20000))]
     pub details: Option<String>,
     /// Customer (client) name or id, e.g. "Acorn Construction".
     pub customer: Option<String>,

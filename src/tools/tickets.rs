@@ -47,6 +47,7 @@ pub fn tools() -> Vec<Arc<dyn ToolHandler>> {
 #[serde(deny_unknown_fields)]
 pub struct SearchArgs {
     /// Words to look for in the ticket summary, details and number.
+    #[schemars(length(max = 200))]
     pub query: Option<String>,
     /// Status name or id, e.g. "In Progress".
     pub status: Option<String>,

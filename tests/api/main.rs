@@ -4,6 +4,7 @@
 mod helpers;
 
 mod acorn_example;
+mod agent_arguments;
 mod custom_tools;
 mod faults;
 mod functions_host;

@@ -74,10 +74,20 @@ impl AutomationHandler {
                     schema.prop(
                         &input.name,
                         input.kind.json_type(),
-                        &description,
+                        &describe_format(&description, input),
                         input.required,
                     );
                 }
+            }
+            if let Some(format) = input.kind.format() {
+                schema.constrain(&input.name, "format", format.into());
+            }
+            if let Some(max) = input.max_length {
+                schema.constrain(&input.name, "maxLength", max.into());
+            }
+            if let Some(pattern) = &input.pattern {
+                // Anchored: the whole value must match, as the error says.
+                schema.constrain(&input.name, "pattern", format!("^(?:{pattern})$").into());
             }
         }
         let definition = ToolDefinition {
@@ -101,6 +111,7 @@ impl AutomationHandler {
         ctx: &CallContext,
         args: JsonObject,
     ) -> Result<Map<String, Value>, ToolError> {
+        let args = crate::mcp::arguments::conform(&self.definition.input_schema, args)?;
         let mut reader = ArgReader::new(args);
         let mut out = Map::new();
         for input in &self.spec.inputs {
@@ -192,9 +203,22 @@ impl AutomationHandler {
     }
 }
 
+/// The input's description with its accepted form spelled out, for models that read only
+/// descriptions.
+fn describe_format(description: &str, input: &AutomationInput) -> String {
+    let form = match input.kind {
+        InputType::Date => " Format: a date as YYYY-MM-DD, e.g. 2026-12-01.",
+        InputType::Email => " Format: one e-mail address, e.g. jo.bloggs@contoso.com.",
+        _ => "",
+    };
+    format!("{}{form}", description.trim_end())
+}
+
 fn read(reader: &mut ArgReader, input: &AutomationInput) -> Result<Option<Value>, ToolError> {
     let value = match input.kind {
-        InputType::String => reader.string(&input.name)?.map(Value::String),
+        InputType::String | InputType::Date | InputType::Email => {
+            reader.string(&input.name)?.map(Value::String)
+        }
         InputType::Integer => reader.integer(&input.name)?.map(Value::from),
         InputType::Number => reader.number(&input.name)?.map(Value::from),
         InputType::Boolean => reader.boolean(&input.name)?.map(Value::from),

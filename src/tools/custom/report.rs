@@ -97,6 +97,7 @@ impl ReportHandler {
     }
 
     async fn run(&self, ctx: &CallContext, args: JsonObject) -> Result<Value, ToolError> {
+        let args = crate::mcp::arguments::conform(&self.definition.input_schema, args)?;
         let mut reader = ArgReader::new(args);
         let mut query: Vec<(&str, String)> = vec![("loadreport", "true".into())];
         let mut filters = serde_json::Map::new();
