@@ -119,11 +119,36 @@ pub async fn resolve_agent(ctx: &CallContext, value: &str) -> Result<(i64, Strin
             .to_string();
         return Ok((id, name));
     }
-    let agent = ctx
+    let agent = match ctx
         .lookups
         .resolve(&ctx.halo, LookupKind::Agent, trimmed)
-        .await?;
+        .await
+    {
+        Ok(agent) => agent,
+        Err(e) => {
+            let e = ToolError::from(e);
+            return Err(super::hints::explain(ctx, e, LookupKind::Agent, trimmed, None).await);
+        }
+    };
     Ok((agent.id, agent.name))
+}
+
+/// Resolves a record of `kind` (optionally within one customer), explaining a miss that is
+/// another kind of record (see [`super::hints`]).
+pub async fn resolve_hinted(
+    ctx: &CallContext,
+    kind: LookupKind,
+    input: &str,
+    client_id: Option<i64>,
+) -> Result<crate::halo::lookups::Named, ToolError> {
+    match ctx
+        .lookups
+        .resolve_within(&ctx.halo, kind, input, client_id)
+        .await
+    {
+        Ok(found) => Ok(found),
+        Err(e) => Err(super::hints::explain(ctx, e.into(), kind, input, client_id).await),
+    }
 }
 
 /// An optional text argument, trimmed; blank counts as absent.

@@ -47,6 +47,38 @@ pub fn excerpt(raw: &Value, fields: &[&str], limit: usize) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// A Halo date-time as second-precision UTC (`2026-11-24T09:30:05Z`): Halo sends up to seven
+/// fractional digits and often no zone (meaning UTC), both noise to a model. Halo's "no date"
+/// sentinels (years 1900 and earlier) count as absent.
+pub fn timestamp(raw: &Value, field: &str) -> Option<String> {
+    let value = text(raw, field)?;
+    let parsed = chrono::DateTime::parse_from_rfc3339(&value)
+        .map(|d| d.with_timezone(&chrono::Utc))
+        .ok()
+        .or_else(|| {
+            chrono::NaiveDateTime::parse_from_str(
+                value.trim_end_matches('Z'),
+                "%Y-%m-%dT%H:%M:%S%.f",
+            )
+            .ok()
+            .map(|d| d.and_utc())
+        });
+    match parsed {
+        Some(at) if chrono::Datelike::year(&at) <= 1900 => None,
+        Some(at) => Some(at.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+        None => Some(value),
+    }
+}
+
+/// Halo's SLA state codes spelled out: `I` inside the target, `O` outside it.
+pub fn sla_state(raw: &Value, field: &str) -> Option<&'static str> {
+    match text(raw, field)?.as_str() {
+        "I" | "i" => Some("inside"),
+        "O" | "o" => Some("breached"),
+        _ => None,
+    }
+}
+
 /// Puts `value` under `key` unless it is null, keeping results compact.
 pub fn put(map: &mut Map<String, Value>, key: &str, value: impl Into<Value>) {
     let value = value.into();
@@ -113,13 +145,26 @@ pub async fn ticket(ctx: &CallContext, raw: &Value, detailed: bool) -> Value {
         },
     );
     put(&mut t, "team", text(raw, "team"));
-    put(&mut t, "date_opened", text(raw, "dateoccurred"));
-    put(&mut t, "last_action_date", text(raw, "lastactiondate"));
-    put(&mut t, "respond_by", text(raw, "respondbydate"));
-    put(&mut t, "fix_by", text(raw, "fixbydate"));
-    put(&mut t, "sla_response_state", text(raw, "slaresponsestate"));
+    put(&mut t, "date_opened", timestamp(raw, "dateoccurred"));
+    put(&mut t, "last_action_date", timestamp(raw, "lastactiondate"));
+    put(&mut t, "respond_by", timestamp(raw, "respondbydate"));
+    put(&mut t, "fix_by", timestamp(raw, "fixbydate"));
+    put(
+        &mut t,
+        "sla_response_state",
+        sla_state(raw, "slaresponsestate"),
+    );
     if detailed {
-        put(&mut t, "date_closed", text(raw, "dateclosed"));
+        put(&mut t, "sla_fix_state", sla_state(raw, "slastate"));
+        put(&mut t, "date_closed", timestamp(raw, "dateclosed"));
+        if let Some(service_id) = int(raw, "service_id").filter(|id| *id > 0) {
+            put(&mut t, "service_id", service_id);
+            put(
+                &mut t,
+                "service_name",
+                super::services::service_name(ctx, service_id).await,
+            );
+        }
         put(
             &mut t,
             "details",
@@ -142,7 +187,7 @@ pub async fn ticket(ctx: &CallContext, raw: &Value, detailed: bool) -> Value {
             raw.get("onhold").cloned().filter(|v| !v.is_null()),
         );
         // Pending AI suggestions, so the model can offer apply_ai_suggestion with their ids.
-        let pending = ai_suggestions(raw, false);
+        let pending = named_suggestions(ctx, ai_suggestions(raw, false)).await;
         if !pending.is_empty() {
             t.insert("ai_suggestions".into(), Value::Array(pending));
         }
@@ -170,8 +215,31 @@ pub async fn ticket(ctx: &CallContext, raw: &Value, detailed: bool) -> Value {
     Value::Object(t)
 }
 
-/// One ticket action (note, e-mail, status change ...).
-pub fn action(raw: &Value) -> Value {
+/// One ticket action (note, e-mail, status change ...), with names next to the status and
+/// agent it set.
+pub async fn action(ctx: &CallContext, raw: &Value) -> Value {
+    let mut a = match action_fields(raw) {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    if let Some(id) = int(raw, "new_status").filter(|v| *v > 0) {
+        put(
+            &mut a,
+            "new_status_name",
+            ctx.lookups.name_of(&ctx.halo, LookupKind::Status, id).await,
+        );
+    }
+    if let Some(id) = int(raw, "new_agent").filter(|v| *v > 0) {
+        put(
+            &mut a,
+            "new_agent_name",
+            ctx.lookups.name_of(&ctx.halo, LookupKind::Agent, id).await,
+        );
+    }
+    Value::Object(a)
+}
+
+fn action_fields(raw: &Value) -> Value {
     let mut a = Map::new();
     put(&mut a, "id", int(raw, "id"));
     put(&mut a, "ticket_id", int(raw, "ticket_id"));
@@ -180,7 +248,7 @@ pub fn action(raw: &Value) -> Value {
     put(
         &mut a,
         "date",
-        text(raw, "datetime").or_else(|| text(raw, "actiondatecreated")),
+        timestamp(raw, "datetime").or_else(|| timestamp(raw, "actiondatecreated")),
     );
     put(
         &mut a,
@@ -223,6 +291,7 @@ pub fn ai_suggestions(raw: &Value, include_applied: bool) -> Vec<Value> {
             let mut m = Map::new();
             put(&mut m, "id", int(s, "id"));
             put(&mut m, "summary", text(s, "summary"));
+            put(&mut m, "field", suggestion_field(s).map(|(label, _)| label));
             put(
                 &mut m,
                 "new_value",
@@ -233,10 +302,42 @@ pub fn ai_suggestions(raw: &Value, include_applied: bool) -> Vec<Value> {
                 "applied",
                 s.get("applied").and_then(Value::as_bool).unwrap_or(false),
             );
-            put(&mut m, "applied_date", text(s, "applied_date"));
+            put(&mut m, "applied_date", timestamp(s, "applied_date"));
             Value::Object(m)
         })
         .collect()
+}
+
+/// The ticket field an AI suggestion sets (Halo's `AiSuggestion.type`: 1 priority, 2 ticket
+/// type, 3 team, 4 agent, 5 status) and the lookup its `new_value` id belongs to.
+fn suggestion_field(s: &Value) -> Option<(&'static str, Option<LookupKind>)> {
+    match int(s, "type")? {
+        1 => Some(("priority", Some(LookupKind::Priority))),
+        2 => Some(("ticket type", Some(LookupKind::TicketType))),
+        3 => Some(("team", None)),
+        4 => Some(("agent", Some(LookupKind::Agent))),
+        5 => Some(("status", Some(LookupKind::Status))),
+        _ => None,
+    }
+}
+
+/// Shaped suggestions with the name behind each id-valued `new_value` (`new_value_name`).
+pub async fn named_suggestions(ctx: &CallContext, mut list: Vec<Value>) -> Vec<Value> {
+    for s in &mut list {
+        let kind = match s.get("field").and_then(Value::as_str) {
+            Some("priority") => LookupKind::Priority,
+            Some("ticket type") => LookupKind::TicketType,
+            Some("agent") => LookupKind::Agent,
+            Some("status") => LookupKind::Status,
+            _ => continue,
+        };
+        if let Some(id) = int(s, "new_value")
+            && let Some(name) = ctx.lookups.name_of(&ctx.halo, kind, id).await
+        {
+            s["new_value_name"] = json!(name);
+        }
+    }
+    list
 }
 
 /// Text for an HTML field (ticket details, action notes): HTML passes through, plain text is

@@ -5,6 +5,7 @@ mod helpers;
 
 mod acorn_example;
 mod agent_arguments;
+mod agent_outputs;
 mod custom_tools;
 mod faults;
 mod functions_host;
