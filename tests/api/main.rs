@@ -8,6 +8,7 @@ mod agent_arguments;
 mod agent_outputs;
 mod custom_tools;
 mod faults;
+mod first_run;
 mod functions_host;
 mod load;
 mod mcp_protocol;
