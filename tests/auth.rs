@@ -10,4 +10,5 @@ mod auth {
     mod logs;
     mod modes;
     mod oauth_flow;
+    mod readme_sign_in;
 }
