@@ -7,6 +7,7 @@ mod acorn_example;
 mod agent_arguments;
 mod agent_outputs;
 mod custom_tools;
+mod docs_names;
 mod faults;
 mod first_run;
 mod functions_host;
