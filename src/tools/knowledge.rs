@@ -145,8 +145,8 @@ fn article(raw: &Value) -> Value {
         shape::body(raw, &["resolution_html", "resolution"], shape::BODY_LIMIT),
     );
     put(&mut a, "tags", text(raw, "tag_string"));
-    put(&mut a, "created", text(raw, "date_created"));
-    put(&mut a, "edited", text(raw, "date_edited"));
+    put(&mut a, "created", shape::timestamp(raw, "date_created"));
+    put(&mut a, "edited", shape::timestamp(raw, "date_edited"));
     put(&mut a, "author", text(raw, "creator_name"));
     put(&mut a, "editor", text(raw, "editor_name"));
     put(&mut a, "view_count", int(raw, "view_count"));
@@ -202,8 +202,8 @@ fn ai_matches(raw: &Value, field: &str, id_key: &str, limit: usize) -> Vec<Value
             );
             if id_key == "ticket_id" {
                 put(&mut o, "client_name", text(m, "client_name"));
-                put(&mut o, "date_opened", text(m, "date_occurred"));
-                put(&mut o, "date_closed", text(m, "date_closed"));
+                put(&mut o, "date_opened", shape::timestamp(m, "date_occurred"));
+                put(&mut o, "date_closed", shape::timestamp(m, "date_closed"));
             }
             Value::Object(o)
         })

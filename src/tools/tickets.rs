@@ -185,7 +185,12 @@ impl TypedTool for GetTicket {
                 .await?;
             let mut recent: Vec<Value> = Vec::with_capacity(actions.items.len());
             for raw in &actions.items {
-                recent.push(shape::action(ctx, raw).await);
+                let mut action = shape::action(ctx, raw).await;
+                // Nested under the ticket: its id on every action is noise.
+                if let Value::Object(a) = &mut action {
+                    a.remove("ticket_id");
+                }
+                recent.push(action);
             }
             // Newest first, then keep the most recent `limit`.
             recent.sort_by_key(|a| std::cmp::Reverse(a.get("id").and_then(Value::as_i64)));

@@ -249,3 +249,24 @@ async fn a_name_of_another_kind_says_what_it_is_and_where_it_goes() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn knowledge_and_runbook_results_carry_names_and_second_timestamps() {
+    let app = spawn_app().await;
+    let article = app.call_ok("get_article", json!({"article_id": 1})).await;
+    assert!(article["created"].is_string(), "{article}");
+    assert_timestamps(&article);
+    let matches = app
+        .call_ok("get_ticket_matches", json!({"ticket_id": 1001}))
+        .await;
+    assert_timestamps(&matches);
+    let run = app
+        .call_ok(
+            "onboard_new_starter",
+            json!({"customer": "Birch Logistics", "first_name": "Nia", "surname": "Okafor",
+                "email": "nia.okafor@birch.example"}),
+        )
+        .await;
+    assert_eq!(run["input_names"]["client_id"], "Birch Logistics", "{run}");
+    assert_timestamps(&run);
+}

@@ -110,10 +110,11 @@ impl AutomationHandler {
         &self,
         ctx: &CallContext,
         args: JsonObject,
-    ) -> Result<Map<String, Value>, ToolError> {
+    ) -> Result<(Map<String, Value>, Map<String, Value>), ToolError> {
         let args = crate::mcp::arguments::conform(&self.definition.input_schema, args)?;
         let mut reader = ArgReader::new(args);
         let mut out = Map::new();
+        let mut names = Map::new();
         for input in &self.spec.inputs {
             let value = read(&mut reader, input)?;
             let value = match value {
@@ -122,14 +123,18 @@ impl AutomationHandler {
                 Some(v) => v,
             };
             let value = match (input.resolve, &value) {
-                (Some(kind), Value::String(text)) => json!(resolve(ctx, kind, text).await?),
+                (Some(kind), Value::String(text)) => {
+                    let (id, name) = resolve(ctx, kind, text).await?;
+                    names.insert(input.halo_name.clone(), json!(name));
+                    json!(id)
+                }
                 _ => value,
             };
             out.insert(input.halo_name.clone(), value);
         }
         let known: Vec<&str> = self.spec.inputs.iter().map(|i| i.name.as_str()).collect();
         reader.finish(&known)?;
-        Ok(out)
+        Ok((out, names))
     }
 
     /// The runbook's id: from the file, else found by name in `GET /api/Automation`.
@@ -177,7 +182,7 @@ impl AutomationHandler {
     }
 
     async fn run(&self, ctx: &CallContext, args: JsonObject) -> Result<Value, ToolError> {
-        let inputs = self.inputs(ctx, args).await?;
+        let (inputs, names) = self.inputs(ctx, args).await?;
         let (id, known_name) = self.runbook(ctx).await?;
         let body = match &self.spec.inputs_key {
             Some(key) => json!({ key.clone(): inputs.clone() }),
@@ -199,7 +204,12 @@ impl AutomationHandler {
                 )),
                 other => other.into(),
             })?;
-        Ok(report(&self.spec, &id, known_name, inputs, answer))
+        let mut out = report(&self.spec, &id, known_name, inputs, answer);
+        if !names.is_empty() {
+            // The names behind the ids sent, so the result never shows a bare id.
+            out["input_names"] = Value::Object(names);
+        }
+        Ok(out)
     }
 }
 
@@ -235,21 +245,19 @@ fn read(reader: &mut ArgReader, input: &AutomationInput) -> Result<Option<Value>
     Ok(value)
 }
 
-async fn resolve(ctx: &CallContext, kind: Resolve, text: &str) -> Result<i64, ToolError> {
+/// The id Halo receives and the name it stands for (shown next to the id in the result).
+async fn resolve(ctx: &CallContext, kind: Resolve, text: &str) -> Result<(i64, String), ToolError> {
+    let lookup = |kind| crate::tools::args::resolve_hinted(ctx, kind, text, None);
     Ok(match kind {
         Resolve::Customer => {
-            ctx.lookups
-                .resolve(&ctx.halo, LookupKind::Client, text)
-                .await?
-                .id
+            let n = lookup(LookupKind::Client).await?;
+            (n.id, n.name)
         }
         Resolve::EndUser => {
-            ctx.lookups
-                .resolve(&ctx.halo, LookupKind::User, text)
-                .await?
-                .id
+            let n = lookup(LookupKind::User).await?;
+            (n.id, n.name)
         }
-        Resolve::Agent => resolve_agent(ctx, text).await?.0,
+        Resolve::Agent => resolve_agent(ctx, text).await?,
     })
 }
 
@@ -304,7 +312,15 @@ fn report(
                     if let Some(v) = map.get(key).filter(|v| !v.is_null())
                         && !m.contains_key(key)
                     {
-                        m.insert(key.into(), v.clone());
+                        let v = match key {
+                            "started" | "finished_at" => {
+                                crate::tools::shape::timestamp(&answer, key)
+                                    .map(Value::String)
+                                    .unwrap_or_else(|| v.clone())
+                            }
+                            _ => v.clone(),
+                        };
+                        m.insert(key.into(), v);
                     }
                 }
                 if !map.contains_key("output") {
