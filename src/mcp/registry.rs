@@ -141,7 +141,7 @@ impl<T: TypedTool> ToolHandler for Typed<T> {
         args: JsonObject,
     ) -> BoxFuture<'a, Result<Value, ToolError>> {
         Box::pin(async move {
-            let args = parse_args::<T::Args>(&self.definition.input_schema, args)?;
+            let args = parse_checked::<T::Args>(&self.definition.input_schema, args)?;
             self.tool.run(ctx, args).await
         })
     }
@@ -149,7 +149,7 @@ impl<T: TypedTool> ToolHandler for Typed<T> {
 
 /// Parses arguments strictly: checked and brought to the advertised types by
 /// [`arguments::conform`] first, so a mistake is explained in plain words naming the argument.
-pub fn parse_args<A: DeserializeOwned>(
+pub fn parse_checked<A: DeserializeOwned>(
     schema: &JsonObject,
     args: JsonObject,
 ) -> Result<A, ToolError> {
@@ -164,6 +164,13 @@ pub fn parse_args<A: DeserializeOwned>(
                 .into(),
         )
     })
+}
+
+/// [`parse_checked`] against the schema `A` advertises (built on each call: for tests and
+/// fuzzing; tools keep theirs in their definition).
+pub fn parse_args<A: DeserializeOwned + JsonSchema>(args: JsonObject) -> Result<A, ToolError> {
+    let definition = ToolDefinition::for_args::<A>("args", "", "", Effect::Read);
+    parse_checked(&definition.input_schema, args)
 }
 
 #[derive(Debug, thiserror::Error)]
