@@ -14,4 +14,5 @@ mod auth {
     mod oauth_flow;
     mod resources;
     mod security;
+    mod readme_sign_in;
 }

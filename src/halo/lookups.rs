@@ -261,6 +261,8 @@ impl LookupCache {
         let mut query: Vec<(&str, String)> = vec![];
         if kind == LookupKind::Agent {
             query.push(("includeenabled", "true".into()));
+            // Tickets assigned to the Services application's API agent must show its name.
+            query.push(("includeapiagents", "true".into()));
         }
         let page = session.list(kind.path(), kind.key(), &query).await?;
         let list: Arc<Vec<Named>> = Arc::new(

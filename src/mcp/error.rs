@@ -14,6 +14,10 @@ pub enum ToolError {
     /// A name given by the caller did not resolve to exactly one record.
     #[error(transparent)]
     Resolve(ResolveError),
+    /// A name that matched nothing of the kind asked for, with what it is instead and which
+    /// argument takes it.
+    #[error("{error} {hint}")]
+    Hinted { error: ResolveError, hint: String },
     #[error(transparent)]
     Halo(HaloError),
     /// The tool ran but could not do what was asked, for a reason it explains.
@@ -52,7 +56,7 @@ impl ToolError {
     pub fn kind(&self) -> &'static str {
         match self {
             ToolError::InvalidArguments(_) => "invalid_arguments",
-            ToolError::Resolve(_) => "unresolved_name",
+            ToolError::Resolve(_) | ToolError::Hinted { .. } => "unresolved_name",
             ToolError::Halo(HaloError::Forbidden { .. }) => "halo_forbidden",
             ToolError::Halo(HaloError::NotFound(_)) => "halo_not_found",
             ToolError::Halo(HaloError::RateLimited { .. }) => "halo_rate_limited",

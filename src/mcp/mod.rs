@@ -3,6 +3,7 @@
 //! resources (tickets and knowledge-base articles as documents).
 
 pub mod body;
+pub mod arguments;
 pub mod context;
 pub mod error;
 pub mod http;

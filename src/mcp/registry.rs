@@ -10,6 +10,7 @@ use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::arguments;
 use super::schema::{self, JsonObject};
 use super::{CallContext, ToolError};
 use crate::config::ToolSettings;
@@ -53,11 +54,13 @@ impl ToolDefinition {
         effect: Effect,
     ) -> ToolDefinition {
         let raw = serde_json::to_value(schemars::schema_for!(A)).unwrap_or(Value::Null);
+        let mut input_schema = schema::sanitize(raw);
+        arguments::document_text_limits(&mut input_schema);
         ToolDefinition {
             name: name.to_string(),
             title: title.to_string(),
             description: description.to_string(),
-            input_schema: schema::sanitize(raw),
+            input_schema,
             output_schema: None,
             effect,
         }
@@ -138,18 +141,36 @@ impl<T: TypedTool> ToolHandler for Typed<T> {
         args: JsonObject,
     ) -> BoxFuture<'a, Result<Value, ToolError>> {
         Box::pin(async move {
-            let args = parse_args::<T::Args>(args)?;
+            let args = parse_checked::<T::Args>(&self.definition.input_schema, args)?;
             self.tool.run(ctx, args).await
         })
     }
 }
 
-/// Parses arguments strictly, with a message naming the offending argument.
-pub fn parse_args<A: DeserializeOwned>(args: JsonObject) -> Result<A, ToolError> {
-    // Clients sometimes send explicit nulls for optional arguments; treat them as absent.
-    let args: JsonObject = args.into_iter().filter(|(_, v)| !v.is_null()).collect();
-    serde_json::from_value(Value::Object(args))
-        .map_err(|e| ToolError::InvalidArguments(e.to_string().replace('`', "'")))
+/// Parses arguments strictly: checked and brought to the advertised types by
+/// [`arguments::conform`] first, so a mistake is explained in plain words naming the argument.
+pub fn parse_checked<A: DeserializeOwned>(
+    schema: &JsonObject,
+    args: JsonObject,
+) -> Result<A, ToolError> {
+    let args = arguments::conform(schema, args)?;
+    serde_json::from_value(Value::Object(args)).map_err(|e| {
+        // The schema check passed, so this is a rule the schema does not express; the
+        // deserializer's wording is not for the model.
+        tracing::debug!(error = %e, "arguments fit the schema but not the tool's type");
+        ToolError::InvalidArguments(
+            "the arguments do not fit this tool; check each argument against the tool's \
+             description"
+                .into(),
+        )
+    })
+}
+
+/// [`parse_checked`] against the schema `A` advertises (built on each call: for tests and
+/// fuzzing; tools keep theirs in their definition).
+pub fn parse_args<A: DeserializeOwned + JsonSchema>(args: JsonObject) -> Result<A, ToolError> {
+    let definition = ToolDefinition::for_args::<A>("args", "", "", Effect::Read);
+    parse_checked(&definition.input_schema, args)
 }
 
 #[derive(Debug, thiserror::Error)]

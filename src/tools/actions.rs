@@ -13,6 +13,7 @@ use super::args::{
     duration_hours, halo_date, optional_text, parse_when, positive_id, required_text,
     resolve_agent, resolve_opt,
 };
+use super::effects;
 use super::shape::{self, int, put, text};
 use super::tickets::fetch_ticket;
 use crate::halo::lookups::{LookupKind, Named, pick};
@@ -185,6 +186,7 @@ pub struct ActionArgs {
     /// "Escalate", "Change Status", "Email User".
     pub outcome: String,
     /// Note to record with the action: plain text or HTML. Some outcomes require one.
+    #[schemars(length(max = 20000))]
     pub note: Option<String>,
     /// New status, by name or id, e.g. "Waiting on Customer". Default: the outcome's.
     pub status: Option<String>,
@@ -232,7 +234,7 @@ impl TypedTool for ActionTicket {
             None => None,
         };
         let team = match optional_text(args.team.as_deref()) {
-            Some(t) => Some(ctx.lookups.resolve(&ctx.halo, LookupKind::Team, &t).await?),
+            Some(t) => Some(super::args::resolve_hinted(ctx, LookupKind::Team, &t, None).await?),
             None => None,
         };
         let emails = args.email_user.unwrap_or(flag(&outcome.raw, "sendemail"));
@@ -266,25 +268,62 @@ impl TypedTool for ActionTicket {
         if emails && let Some(to) = text(&before, "user_email") {
             body.insert("emailto".into(), json!(to));
         }
+        let before_shaped = shape::ticket(ctx, &before, false).await;
         let (saved, after) = post_action(ctx, id, body).await?;
         let mut out = describe(ctx, id, &saved, after.as_ref()).await;
         put(&mut out, "outcome", outcome.name.clone());
         put(&mut out, "outcome_id", outcome.id);
+        let mut message = format!("Ran '{}' on ticket {id}.", outcome.name);
+        let by_id = wanted.parse::<i64>() == Ok(outcome.id);
+        if !by_id && !outcome.name.trim().eq_ignore_ascii_case(&wanted) {
+            let note = format!(
+                "'{wanted}' was taken to mean the outcome '{}'.",
+                outcome.name
+            );
+            message = format!("{message} {note}");
+            out.insert("outcome_matched".into(), json!(note));
+        }
+        // What Halo recorded, not what was asked: the outcome's defaults apply when the
+        // caller left visibility or e-mail unset.
+        let private = saved
+            .get("hiddenfromuser")
+            .and_then(Value::as_bool)
+            .unwrap_or(private);
+        let emailed = saved
+            .get("sendemail")
+            .and_then(Value::as_bool)
+            .unwrap_or(emails);
         out.insert("private".into(), json!(private));
-        out.insert("emailed_user".into(), json!(emails));
+        out.insert("emailed_user".into(), json!(emailed));
+        if emailed {
+            let to = text(&saved, "emailto").or_else(|| text(&before, "user_email"));
+            put(&mut out, "emailed_to", to.clone());
+            message = format!(
+                "{message} Halo e-mailed the end user{}.",
+                to.map(|t| format!(" ({t})")).unwrap_or_default()
+            );
+        }
         put(&mut out, "time_taken_hours", hours);
-        let state = match (out.get("status_name"), out.get("agent_name")) {
-            (Some(s), Some(a)) => format!(
-                " It is now {} and assigned to {}.",
+        if let Some(after) = &after {
+            let after_shaped = shape::ticket(ctx, after, false).await;
+            let changed = effects::changes(&before_shaped, &after_shaped);
+            if !changed.is_empty() {
+                message = format!("{message} Changed: {}.", effects::describe(&changed));
+            }
+            if let Some(warning) = effects::closed_reassignment(id, &before_shaped, &changed) {
+                message = format!("{message} Warning: {warning}");
+                out.insert("warning".into(), json!(warning));
+            }
+            out.insert("changes".into(), Value::Array(changed));
+        }
+        if let (Some(s), Some(a)) = (out.get("status_name"), out.get("agent_name")) {
+            message = format!(
+                "{message} It is now {} and assigned to {}.",
                 s.as_str().unwrap_or_default(),
                 a.as_str().unwrap_or_default()
-            ),
-            _ => String::new(),
-        };
-        out.insert(
-            "message".into(),
-            json!(format!("Ran '{}' on ticket {id}.{state}", outcome.name)),
-        );
+            );
+        }
+        out.insert("message".into(), json!(message));
         Ok(Value::Object(out))
     }
 }
@@ -295,12 +334,16 @@ pub struct NoteArgs {
     /// The ticket number (id).
     pub ticket_id: i64,
     /// The note: plain text or HTML.
+    #[schemars(length(max = 20000))]
     pub note: String,
     /// true: the end user can see it in the portal; false (default): private, agents only.
     pub public: Option<bool>,
     /// true: flag the note as important. Default false.
     pub important: Option<bool>,
 }
+
+/// Outcome names tenants use for notes the end user may see, most specific first.
+const PUBLIC_NOTE_OUTCOMES: &[&str] = &["Public Note", "Note", "Add Note", "Update"];
 
 /// Outcome names tenants use for plain notes, most specific first.
 const NOTE_OUTCOMES: &[&str] = &["Private Note", "Note", "Add Note", "Internal Note"];
@@ -317,21 +360,49 @@ impl TypedTool for AddTicketNote {
         let outcomes = outcomes_for(ctx, int(&before, "tickettype_id")).await?;
         // Visibility and e-mail are set explicitly below, so any note outcome serves for
         // both private and public notes.
-        let outcome = outcome_by_role(&outcomes, NOTE_OUTCOMES, "note").ok_or_else(|| {
-            ToolError::Failed(format!(
-                "This Halo has no note outcome (looked for {}). Use action_ticket with one \
+        let (preferred, word) = if public {
+            (PUBLIC_NOTE_OUTCOMES, "public")
+        } else {
+            (NOTE_OUTCOMES, "note")
+        };
+        // Halo's stock public-note button is "Public Note / Email User" on the "Email User"
+        // outcome: e-mail is switched off explicitly below, so it records a public note.
+        let by_button = || {
+            outcomes.iter().find(|o| {
+                text(&o.raw, "buttonname").is_some_and(|b| b.to_lowercase().contains(word))
+            })
+        };
+        let outcome = outcome_by_role(&outcomes, preferred, word)
+            .or_else(by_button)
+            .or_else(|| outcome_by_role(&outcomes, NOTE_OUTCOMES, "note"))
+            .ok_or_else(|| {
+                ToolError::Failed(format!(
+                    "This Halo has no note outcome (looked for {}). Use action_ticket with one \
                  of: {}.",
-                NOTE_OUTCOMES.join(", "),
-                outcome_names(&outcomes)
-            ))
-        })?;
+                    NOTE_OUTCOMES.join(", "),
+                    outcome_names(&outcomes)
+                ))
+            })?;
         let mut body = note_action(id, outcome.id, &note, !public);
         if let Some(important) = args.important {
             body.insert("important".into(), json!(important));
         }
         let (saved, after) = post_action(ctx, id, body).await?;
         let mut out = describe(ctx, id, &saved, after.as_ref()).await;
-        out.insert("private".into(), json!(!public));
+        let private = saved
+            .get("hiddenfromuser")
+            .and_then(Value::as_bool)
+            .unwrap_or(!public);
+        out.insert("private".into(), json!(private));
+        out.insert(
+            "emailed_user".into(),
+            json!(
+                saved
+                    .get("sendemail")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false)
+            ),
+        );
         put(&mut out, "outcome", outcome.name.clone());
         put(
             &mut out,
@@ -339,10 +410,17 @@ impl TypedTool for AddTicketNote {
             shape::body(&saved, &["note_html", "note"], shape::NOTE_LIMIT)
                 .unwrap_or_else(|| truncate(&html_to_text(&note), shape::NOTE_LIMIT)),
         );
-        let visibility = if public { "public" } else { "private" };
+        let visibility = if private {
+            "private note (agents only)"
+        } else {
+            "public note (the end user sees it in the portal; no e-mail was sent)"
+        };
         out.insert(
             "message".into(),
-            json!(format!("Added a {visibility} note to ticket {id}.")),
+            json!(format!(
+                "Added a {visibility} to ticket {id}, recorded with Halo's '{}' outcome.",
+                outcome.name
+            )),
         );
         Ok(Value::Object(out))
     }
@@ -358,8 +436,12 @@ pub struct TimeArgs {
     /// Time worked in minutes, e.g. 90. Use this or hours.
     pub minutes: Option<u32>,
     /// What was done. Default: "Time logged".
+    #[schemars(length(max = 20000))]
     pub note: Option<String>,
-    /// When the work started, e.g. "2026-11-24 09:30" or "yesterday" (UTC). Default: now.
+    /// When the work started: 2026-11-24 09:30 (UTC unless a zone is given, e.g.
+    /// 2026-11-24T09:30:00+01:00), a date alone (09:00 UTC that day), "now", "today" or
+    /// "yesterday" (09:00 UTC). Day/month dates such as 11/10/2026 are refused as ambiguous.
+    /// Default: now.
     pub started: Option<String>,
     /// true: billable; false: not billable. Default: Halo's setting for the ticket.
     pub billable: Option<bool>,

@@ -93,7 +93,11 @@ impl TypedTool for ApplyAiSuggestion {
         let mut out = Map::new();
         put(&mut out, "ticket_id", id);
         put(&mut out, "summary", text(&raw, "summary"));
-        out.insert("suggestion".into(), suggestion.clone());
+        let named = shape::named_suggestions(ctx, vec![suggestion.clone()]).await;
+        out.insert(
+            "suggestion".into(),
+            named.into_iter().next().unwrap_or(suggestion.clone()),
+        );
         if suggestion.get("applied").and_then(Value::as_bool) == Some(true) {
             out.insert("applied".into(), json!(true));
             out.insert("changes".into(), json!([]));
@@ -117,10 +121,22 @@ impl TypedTool for ApplyAiSuggestion {
             fetch_ticket(ctx, id).await?
         };
         let after = shape::ticket(ctx, &after_raw, true).await;
-        let applied = shape::ai_suggestions(&after_raw, true)
-            .iter()
-            .find(|s| int(s, "id") == Some(sid))
+        let after_suggestion = shape::ai_suggestions(&after_raw, true)
+            .into_iter()
+            .find(|s| int(s, "id") == Some(sid));
+        let applied = after_suggestion
+            .as_ref()
             .and_then(|s| s.get("applied").and_then(Value::as_bool));
+        // The suggestion as it is now, so the result never says applied: false next to a
+        // successful apply.
+        if let Some(now) = after_suggestion {
+            let named = shape::named_suggestions(ctx, vec![now]).await;
+            if let Some(now) = named.into_iter().next() {
+                out.insert("suggestion".into(), now);
+            }
+        } else if let Some(Value::Object(s)) = out.get_mut("suggestion") {
+            s.insert("applied".into(), json!(true));
+        }
         let changed = changes(&before, &after);
         let message = if changed.is_empty() {
             format!(

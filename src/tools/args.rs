@@ -24,11 +24,13 @@ impl Paging {
         let page = page.unwrap_or(1);
         let page_size = page_size.unwrap_or(DEFAULT_PAGE_SIZE);
         if page == 0 {
-            return Err(ToolError::InvalidArguments("page starts at 1".into()));
+            return Err(ToolError::InvalidArguments(
+                "page starts at 1: use page 1 for the first page".into(),
+            ));
         }
         if page_size == 0 || page_size > MAX_PAGE_SIZE {
             return Err(ToolError::InvalidArguments(format!(
-                "page_size must be between 1 and {MAX_PAGE_SIZE}"
+                "page_size must be between 1 and {MAX_PAGE_SIZE}; got {page_size}"
             )));
         }
         Ok(Paging { page, page_size })
@@ -117,11 +119,36 @@ pub async fn resolve_agent(ctx: &CallContext, value: &str) -> Result<(i64, Strin
             .to_string();
         return Ok((id, name));
     }
-    let agent = ctx
+    let agent = match ctx
         .lookups
         .resolve(&ctx.halo, LookupKind::Agent, trimmed)
-        .await?;
+        .await
+    {
+        Ok(agent) => agent,
+        Err(e) => {
+            let e = ToolError::from(e);
+            return Err(super::hints::explain(ctx, e, LookupKind::Agent, trimmed, None).await);
+        }
+    };
     Ok((agent.id, agent.name))
+}
+
+/// Resolves a record of `kind` (optionally within one customer), explaining a miss that is
+/// another kind of record (see [`super::hints`]).
+pub async fn resolve_hinted(
+    ctx: &CallContext,
+    kind: LookupKind,
+    input: &str,
+    client_id: Option<i64>,
+) -> Result<crate::halo::lookups::Named, ToolError> {
+    match ctx
+        .lookups
+        .resolve_within(&ctx.halo, kind, input, client_id)
+        .await
+    {
+        Ok(found) => Ok(found),
+        Err(e) => Err(super::hints::explain(ctx, e.into(), kind, input, client_id).await),
+    }
 }
 
 /// An optional text argument, trimmed; blank counts as absent.
@@ -166,9 +193,32 @@ pub fn duration_hours(
     Ok(Some((value * 60.0).round() / 60.0))
 }
 
-/// Parses a date or date-time leniently: RFC 3339, `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]`
-/// (also with `T`), `DD/MM/YYYY`, `today`, `yesterday`. Times without a zone are taken as UTC,
-/// and a bare date means 09:00 UTC that day (a working-day start rather than midnight).
+/// The forms [`parse_when`] accepts, for argument descriptions and errors.
+pub const WHEN_FORMS: &str = "2026-11-24, 2026-11-24 14:30 or 2026-11-24T14:30:00+01:00; a \
+     time without a zone is UTC, a date alone means 09:00 UTC that day; \"now\", \"today\" and \
+     \"yesterday\" (09:00 UTC) are accepted";
+
+/// A slashed date (`DD/MM/YYYY` or `MM/DD/YYYY`) only when just one reading is a real date, or
+/// both readings agree: `11/10/2026` could be 11 October or 10 November, and guessing would
+/// record the wrong day without anyone noticing.
+fn slashed_date(name: &str, v: &str) -> Result<Option<NaiveDate>, ToolError> {
+    let day_first = NaiveDate::parse_from_str(v, "%d/%m/%Y").ok();
+    let month_first = NaiveDate::parse_from_str(v, "%m/%d/%Y").ok();
+    match (day_first, month_first) {
+        (Some(a), Some(b)) if a != b => Err(ToolError::InvalidArguments(format!(
+            "{name} '{v}' could be {} or {}; write it as year-month-day, e.g. {}",
+            a.format("%-d %B %Y"),
+            b.format("%-d %B %Y"),
+            a.format("%Y-%m-%d")
+        ))),
+        (a, b) => Ok(a.or(b)),
+    }
+}
+
+/// Parses a date or date-time: RFC 3339, `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]` (also with `T`),
+/// `YYYY/MM/DD`, an unambiguous `DD/MM/YYYY` or `MM/DD/YYYY`, `now`, `today`, `yesterday`.
+/// Times without a zone are taken as UTC, and a bare date means 09:00 UTC that day (a
+/// working-day start rather than midnight).
 pub fn parse_when(name: &str, value: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, ToolError> {
     let v = value.trim();
     let at_nine = |d: NaiveDate| d.and_hms_opt(9, 0, 0).map(|t| t.and_utc());
@@ -191,16 +241,18 @@ pub fn parse_when(name: &str, value: &str, now: DateTime<Utc>) -> Result<DateTim
                 .map(|d| d.and_utc())
             })
             .or_else(|| {
-                ["%Y-%m-%d", "%d/%m/%Y", "%Y/%m/%d"]
+                ["%Y-%m-%d", "%Y/%m/%d"]
                     .iter()
                     .find_map(|f| NaiveDate::parse_from_str(v, f).ok())
                     .and_then(at_nine)
             }),
     };
+    let parsed = match parsed {
+        Some(p) => Some(p),
+        None => slashed_date(name, v)?.and_then(at_nine),
+    };
     parsed.ok_or_else(|| {
-        ToolError::InvalidArguments(format!(
-            "{name} '{v}' is not a date; use e.g. 2026-11-24 or 2026-11-24 14:30 (UTC)"
-        ))
+        ToolError::InvalidArguments(format!("{name} '{v}' is not a date; use {WHEN_FORMS}"))
     })
 }
 
@@ -290,6 +342,15 @@ mod tests {
         assert_eq!(iso("2026-11-20T14:30:05Z"), "2026-11-20T14:30:05Z");
         assert_eq!(iso("2026-11-20T14:30:00+01:00"), "2026-11-20T13:30:00Z");
         assert_eq!(iso("20/11/2026"), "2026-11-20T09:00:00Z");
+        assert_eq!(iso("11/20/2026"), "2026-11-20T09:00:00Z");
+        assert_eq!(iso("05/05/2026"), "2026-05-05T09:00:00Z");
+        let err = parse_when("date", "11/10/2026", now)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("could be 11 October 2026 or 10 November 2026"),
+            "{err}"
+        );
         assert_eq!(iso("yesterday"), "2026-11-23T09:00:00Z");
         assert_eq!(iso("Today"), "2026-11-24T09:00:00Z");
         let err = parse_when("date", "next tuesday", now).unwrap_err();

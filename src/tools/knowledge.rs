@@ -73,6 +73,7 @@ fn article_row(raw: &Value) -> Value {
 #[serde(deny_unknown_fields)]
 pub struct SearchArgs {
     /// Words or a question to look for, e.g. "outlook password prompt".
+    #[schemars(length(max = 200))]
     pub query: String,
     /// Page number, from 1.
     pub page: Option<u32>,

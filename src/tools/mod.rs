@@ -5,6 +5,8 @@ pub mod actions;
 pub mod ai;
 pub mod args;
 pub mod custom;
+pub mod effects;
+pub mod hints;
 pub mod knowledge;
 pub mod people;
 pub mod services;

@@ -37,6 +37,7 @@ pub enum PersonKind {
 #[serde(deny_unknown_fields)]
 pub struct UserArgs {
     /// E-mail address of the person.
+    #[schemars(length(max = 254))]
     pub email: Option<String>,
     /// Full or partial name of the person.
     pub name: Option<String>,

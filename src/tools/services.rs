@@ -35,6 +35,13 @@ fn service_named(raw: Value) -> Option<Named> {
     })
 }
 
+/// A service's name by id (`GET /Service/{id}`), for showing next to a ticket's `service_id`;
+/// `None` when Halo cannot say.
+pub async fn service_name(ctx: &CallContext, id: i64) -> Option<String> {
+    let raw = ctx.halo.get(&format!("Service/{id}"), &[]).await.ok()?;
+    text(&raw, "name")
+}
+
 /// One service by id, or by name through a catalogue search; unknown or ambiguous names list the
 /// closest services.
 pub async fn resolve_service(ctx: &CallContext, input: &str) -> Result<Named, ToolError> {
@@ -92,6 +99,7 @@ pub async fn resolve_service(ctx: &CallContext, input: &str) -> Result<Named, To
 #[serde(deny_unknown_fields)]
 pub struct SearchArgs {
     /// Words to look for in service names, descriptions and categories. Default: all services.
+    #[schemars(length(max = 200))]
     pub query: Option<String>,
     /// End user whose services to show: name, e-mail address or id.
     pub user: Option<String>,

@@ -30,7 +30,8 @@ pub fn text(raw: &Value, field: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// A date field as tools show it; unset (Halo's 1900/0001/1899 sentinels) reads as absent.
+/// A date field as tools show it, UTC to the second (`2026-11-24T09:30:05Z`: Halo sends up to
+/// seven fractional digits, noise to a model); unset (Halo's 1900/0001/1899 sentinels) is absent.
 pub fn date(raw: &Value, field: &str) -> Option<String> {
     raw.get(field)
         .and_then(Value::as_str)
@@ -53,6 +54,15 @@ pub fn excerpt(raw: &Value, fields: &[&str], limit: usize) -> Option<String> {
         .find_map(|f| raw.get(*f).and_then(Value::as_str))
         .map(|html| crate::halo::text::html_excerpt(html, limit))
         .filter(|s| !s.is_empty())
+}
+
+/// Halo's SLA state codes spelled out: `I` inside the target, `O` outside it.
+pub fn sla_state(raw: &Value, field: &str) -> Option<&'static str> {
+    match text(raw, field)?.as_str() {
+        "I" | "i" => Some("inside"),
+        "O" | "o" => Some("breached"),
+        _ => None,
+    }
 }
 
 /// Puts `value` under `key` unless it is null, keeping results compact.
@@ -124,16 +134,30 @@ pub async fn ticket(ctx: &CallContext, raw: &Value, detailed: bool) -> Value {
     put(&mut t, "date_opened", date(raw, "dateoccurred"));
     put(&mut t, "last_action_date", date(raw, "lastactiondate"));
     let respond_by = date(raw, "respondbydate");
-    // Without a response target (no SLA) there is no state to report.
+    let fix_by = date(raw, "fixbydate");
+    // Without a target (no SLA, or Halo's "not set" sentinel) there is no state to report.
     let response_state = respond_by
         .is_some()
-        .then(|| text(raw, "slaresponsestate"))
+        .then(|| sla_state(raw, "slaresponsestate"))
+        .flatten();
+    let fix_state = fix_by
+        .is_some()
+        .then(|| sla_state(raw, "slastate"))
         .flatten();
     put(&mut t, "respond_by", respond_by);
-    put(&mut t, "fix_by", date(raw, "fixbydate"));
+    put(&mut t, "fix_by", fix_by);
     put(&mut t, "sla_response_state", response_state);
     if detailed {
+        put(&mut t, "sla_fix_state", fix_state);
         put(&mut t, "date_closed", date(raw, "dateclosed"));
+        if let Some(service_id) = int(raw, "service_id").filter(|id| *id > 0) {
+            put(&mut t, "service_id", service_id);
+            put(
+                &mut t,
+                "service_name",
+                super::services::service_name(ctx, service_id).await,
+            );
+        }
         put(
             &mut t,
             "details",
@@ -156,7 +180,7 @@ pub async fn ticket(ctx: &CallContext, raw: &Value, detailed: bool) -> Value {
             raw.get("onhold").cloned().filter(|v| !v.is_null()),
         );
         // Pending AI suggestions, so the model can offer apply_ai_suggestion with their ids.
-        let pending = ai_suggestions(raw, false);
+        let pending = named_suggestions(ctx, ai_suggestions(raw, false)).await;
         if !pending.is_empty() {
             t.insert("ai_suggestions".into(), Value::Array(pending));
         }
@@ -184,8 +208,31 @@ pub async fn ticket(ctx: &CallContext, raw: &Value, detailed: bool) -> Value {
     Value::Object(t)
 }
 
-/// One ticket action (note, e-mail, status change ...).
-pub fn action(raw: &Value) -> Value {
+/// One ticket action (note, e-mail, status change ...), with names next to the status and
+/// agent it set.
+pub async fn action(ctx: &CallContext, raw: &Value) -> Value {
+    let mut a = match action_fields(raw) {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    if let Some(id) = int(raw, "new_status").filter(|v| *v > 0) {
+        put(
+            &mut a,
+            "new_status_name",
+            ctx.lookups.name_of(&ctx.halo, LookupKind::Status, id).await,
+        );
+    }
+    if let Some(id) = int(raw, "new_agent").filter(|v| *v > 0) {
+        put(
+            &mut a,
+            "new_agent_name",
+            ctx.lookups.name_of(&ctx.halo, LookupKind::Agent, id).await,
+        );
+    }
+    Value::Object(a)
+}
+
+fn action_fields(raw: &Value) -> Value {
     let mut a = Map::new();
     put(&mut a, "id", int(raw, "id"));
     put(&mut a, "ticket_id", int(raw, "ticket_id"));
@@ -237,6 +284,7 @@ pub fn ai_suggestions(raw: &Value, include_applied: bool) -> Vec<Value> {
             let mut m = Map::new();
             put(&mut m, "id", int(s, "id"));
             put(&mut m, "summary", text(s, "summary"));
+            put(&mut m, "field", suggestion_field(s).map(|(label, _)| label));
             put(
                 &mut m,
                 "new_value",
@@ -251,6 +299,38 @@ pub fn ai_suggestions(raw: &Value, include_applied: bool) -> Vec<Value> {
             Value::Object(m)
         })
         .collect()
+}
+
+/// The ticket field an AI suggestion sets (Halo's `AiSuggestion.type`: 1 priority, 2 ticket
+/// type, 3 team, 4 agent, 5 status) and the lookup its `new_value` id belongs to.
+fn suggestion_field(s: &Value) -> Option<(&'static str, Option<LookupKind>)> {
+    match int(s, "type")? {
+        1 => Some(("priority", Some(LookupKind::Priority))),
+        2 => Some(("ticket type", Some(LookupKind::TicketType))),
+        3 => Some(("team", None)),
+        4 => Some(("agent", Some(LookupKind::Agent))),
+        5 => Some(("status", Some(LookupKind::Status))),
+        _ => None,
+    }
+}
+
+/// Shaped suggestions with the name behind each id-valued `new_value` (`new_value_name`).
+pub async fn named_suggestions(ctx: &CallContext, mut list: Vec<Value>) -> Vec<Value> {
+    for s in &mut list {
+        let kind = match s.get("field").and_then(Value::as_str) {
+            Some("priority") => LookupKind::Priority,
+            Some("ticket type") => LookupKind::TicketType,
+            Some("agent") => LookupKind::Agent,
+            Some("status") => LookupKind::Status,
+            _ => continue,
+        };
+        if let Some(id) = int(s, "new_value")
+            && let Some(name) = ctx.lookups.name_of(&ctx.halo, kind, id).await
+        {
+            s["new_value_name"] = json!(name);
+        }
+    }
+    list
 }
 
 /// Text for an HTML field (ticket details, action notes): HTML passes through, plain text is

@@ -96,10 +96,7 @@ async fn resolve_in_customer(
     input: &str,
     client: &Ref,
 ) -> Result<(Named, Ref), ToolError> {
-    let found = ctx
-        .lookups
-        .resolve_within(&ctx.halo, kind, input, client.as_ref().map(|c| c.0))
-        .await?;
+    let found = super::args::resolve_hinted(ctx, kind, input, client.as_ref().map(|c| c.0)).await?;
     let owner = int(&found.raw, "client_id").filter(|id| *id > 0);
     let adopted = match (client, owner) {
         (Some((cid, cname)), Some(oc)) if *cid != oc => {
@@ -175,11 +172,7 @@ pub async fn create_ticket(ctx: &CallContext, t: NewTicket) -> Result<Value, Too
         None => None,
     };
     let team = match optional_text(t.team.as_deref()) {
-        Some(team) => Some(
-            ctx.lookups
-                .resolve(&ctx.halo, LookupKind::Team, &team)
-                .await?,
-        ),
+        Some(team) => Some(super::args::resolve_hinted(ctx, LookupKind::Team, &team, None).await?),
         None => None,
     };
     let priority = resolve_opt(ctx, LookupKind::Priority, t.priority.as_deref()).await?;
@@ -255,11 +248,13 @@ pub async fn create_ticket(ctx: &CallContext, t: NewTicket) -> Result<Value, Too
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateArgs {
-    /// One-line summary (title) of the ticket, at most 250 characters.
+    /// One-line summary (title) of the ticket.
+    #[schemars(length(max = 250))]
     pub summary: String,
     /// The ticket type, by name or id, e.g. "Incident" or "Service Request".
     pub ticket_type: String,
     /// Full description: plain text (line breaks are kept) or HTML.
+    #[schemars(length(max = 20000))]
     pub details: Option<String>,
     /// Customer (client) name or id, e.g. "Acorn Construction".
     pub customer: Option<String>,
@@ -382,10 +377,20 @@ impl TypedTool for AssignTicketToMe {
         put(&mut out, "status_name", text(&after, "status_name"));
         out.insert("changed".into(), json!(true));
         let from = text(&before, "agent_name").unwrap_or_else(|| "Unassigned".into());
-        out.insert(
-            "message".into(),
-            json!(format!("Ticket {id} is now assigned to you (was: {from}).")),
-        );
+        let mut message = format!("Ticket {id} is now assigned to you (was: {from}).");
+        let changed = super::effects::changes(&before, &Value::Object(out.clone()));
+        if let Some(team_change) = changed.iter().find(|c| c["field"] == "team") {
+            message = format!(
+                "{message} Team: {}.",
+                super::effects::describe(std::slice::from_ref(team_change))
+                    .trim_start_matches("team ")
+            );
+        }
+        if let Some(warning) = super::effects::closed_reassignment(id, &before, &changed) {
+            message = format!("{message} Warning: {warning}");
+            out.insert("warning".into(), json!(warning));
+        }
+        out.insert("message".into(), json!(message));
         Ok(Value::Object(out))
     }
 }

@@ -47,6 +47,7 @@ pub fn tools() -> Vec<Arc<dyn ToolHandler>> {
 #[serde(deny_unknown_fields)]
 pub struct SearchArgs {
     /// Words to look for in the ticket summary, details and number.
+    #[schemars(length(max = 200))]
     pub query: Option<String>,
     /// Status name or id, e.g. "In Progress".
     pub status: Option<String>,
@@ -104,10 +105,7 @@ impl TypedTool for SearchTickets {
             query.push(("client_id", id.to_string()));
         }
         if let Some(user) = args.end_user.as_deref().filter(|u| !u.trim().is_empty()) {
-            let user = ctx
-                .lookups
-                .resolve_within(&ctx.halo, LookupKind::User, user, client_id)
-                .await?;
+            let user = super::args::resolve_hinted(ctx, LookupKind::User, user, client_id).await?;
             query.push(("user_id", user.id.to_string()));
         }
         if args.open_only == Some(true) {
@@ -198,7 +196,15 @@ impl TypedTool for GetTicket {
                     &[("ticket_id", id.to_string()), ("excludesys", "true".into())],
                 )
                 .await?;
-            let mut recent: Vec<Value> = actions.items.iter().map(shape::action).collect();
+            let mut recent: Vec<Value> = Vec::with_capacity(actions.items.len());
+            for raw in &actions.items {
+                let mut action = shape::action(ctx, raw).await;
+                // Nested under the ticket: its id on every action is noise.
+                if let Value::Object(a) = &mut action {
+                    a.remove("ticket_id");
+                }
+                recent.push(action);
+            }
             // Newest first, then keep the most recent `limit`.
             recent.sort_by_key(|a| std::cmp::Reverse(a.get("id").and_then(Value::as_i64)));
             recent.truncate(limit as usize);

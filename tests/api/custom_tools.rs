@@ -214,7 +214,10 @@ async fn report_periods_become_halo_dates() {
             json!({"start_date": "01/02/2026", "end_date": "2026-03-01"}),
         )
         .await;
-    assert!(bad_date.contains("yyyy-mm-dd"), "{bad_date}");
+    assert!(
+        bad_date.contains("start_date must be a calendar date written year-month-day"),
+        "{bad_date}"
+    );
 }
 
 const REPORTS_BY_NAME: &str = r#"

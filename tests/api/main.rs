@@ -4,9 +4,13 @@
 mod helpers;
 
 mod acorn_example;
+mod agent_arguments;
+mod agent_outputs;
 mod custom_tools;
 mod deploy_first;
+mod docs_names;
 mod faults;
+mod first_run;
 mod functions_host;
 mod load;
 mod mcp_protocol;

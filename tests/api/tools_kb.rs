@@ -35,7 +35,7 @@ async fn search_knowledge_base_finds_articles_with_paging() {
             json!({"query": "vpn", "text": "vpn"}),
         )
         .await;
-    assert!(error.contains("unknown field 'text'"), "{error}");
+    assert!(error.contains("unknown argument 'text'"), "{error}");
 }
 
 #[tokio::test]

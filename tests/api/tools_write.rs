@@ -169,7 +169,10 @@ async fn create_ticket_refuses_bad_input_and_creates_nothing() {
             json!({"summary": "x", "ticket_type": "Incident", "priorty": "P1"}),
         )
         .await;
-    assert!(error.contains("unknown field 'priorty'"), "{error}");
+    assert!(
+        error.contains("unknown argument 'priorty'. Did you mean 'priority'?"),
+        "{error}"
+    );
     assert_eq!(sandbox(&app).tickets().len(), before);
     assert_eq!(posts(&app, "/api/tickets"), 0);
 }

@@ -74,10 +74,20 @@ impl AutomationHandler {
                     schema.prop(
                         &input.name,
                         input.kind.json_type(),
-                        &description,
+                        &describe_format(&description, input),
                         input.required,
                     );
                 }
+            }
+            if let Some(format) = input.kind.format() {
+                schema.constrain(&input.name, "format", format.into());
+            }
+            if let Some(max) = input.max_length {
+                schema.constrain(&input.name, "maxLength", max.into());
+            }
+            if let Some(pattern) = &input.pattern {
+                // Anchored: the whole value must match, as the error says.
+                schema.constrain(&input.name, "pattern", format!("^(?:{pattern})$").into());
             }
         }
         let definition = ToolDefinition {
@@ -100,9 +110,11 @@ impl AutomationHandler {
         &self,
         ctx: &CallContext,
         args: JsonObject,
-    ) -> Result<Map<String, Value>, ToolError> {
+    ) -> Result<(Map<String, Value>, Map<String, Value>), ToolError> {
+        let args = crate::mcp::arguments::conform(&self.definition.input_schema, args)?;
         let mut reader = ArgReader::new(args);
         let mut out = Map::new();
+        let mut names = Map::new();
         for input in &self.spec.inputs {
             let value = read(&mut reader, input)?;
             let value = match value {
@@ -111,14 +123,18 @@ impl AutomationHandler {
                 Some(v) => v,
             };
             let value = match (input.resolve, &value) {
-                (Some(kind), Value::String(text)) => json!(resolve(ctx, kind, text).await?),
+                (Some(kind), Value::String(text)) => {
+                    let (id, name) = resolve(ctx, kind, text).await?;
+                    names.insert(input.halo_name.clone(), json!(name));
+                    json!(id)
+                }
                 _ => value,
             };
             out.insert(input.halo_name.clone(), value);
         }
         let known: Vec<&str> = self.spec.inputs.iter().map(|i| i.name.as_str()).collect();
         reader.finish(&known)?;
-        Ok(out)
+        Ok((out, names))
     }
 
     /// The runbook's id: from the file, else found by name in `GET /api/Automation`.
@@ -166,7 +182,7 @@ impl AutomationHandler {
     }
 
     async fn run(&self, ctx: &CallContext, args: JsonObject) -> Result<Value, ToolError> {
-        let inputs = self.inputs(ctx, args).await?;
+        let (inputs, names) = self.inputs(ctx, args).await?;
         let (id, known_name) = self.runbook(ctx).await?;
         let body = match &self.spec.inputs_key {
             Some(key) => json!({ key.clone(): inputs.clone() }),
@@ -188,13 +204,31 @@ impl AutomationHandler {
                 )),
                 other => other.into(),
             })?;
-        Ok(report(&self.spec, &id, known_name, inputs, answer))
+        let mut out = report(&self.spec, &id, known_name, inputs, answer);
+        if !names.is_empty() {
+            // The names behind the ids sent, so the result never shows a bare id.
+            out["input_names"] = Value::Object(names);
+        }
+        Ok(out)
     }
+}
+
+/// The input's description with its accepted form spelled out, for models that read only
+/// descriptions.
+fn describe_format(description: &str, input: &AutomationInput) -> String {
+    let form = match input.kind {
+        InputType::Date => " Format: a date as YYYY-MM-DD, e.g. 2026-12-01.",
+        InputType::Email => " Format: one e-mail address, e.g. jo.bloggs@contoso.com.",
+        _ => "",
+    };
+    format!("{}{form}", description.trim_end())
 }
 
 fn read(reader: &mut ArgReader, input: &AutomationInput) -> Result<Option<Value>, ToolError> {
     let value = match input.kind {
-        InputType::String => reader.string(&input.name)?.map(Value::String),
+        InputType::String | InputType::Date | InputType::Email => {
+            reader.string(&input.name)?.map(Value::String)
+        }
         InputType::Integer => reader.integer(&input.name)?.map(Value::from),
         InputType::Number => reader.number(&input.name)?.map(Value::from),
         InputType::Boolean => reader.boolean(&input.name)?.map(Value::from),
@@ -211,21 +245,19 @@ fn read(reader: &mut ArgReader, input: &AutomationInput) -> Result<Option<Value>
     Ok(value)
 }
 
-async fn resolve(ctx: &CallContext, kind: Resolve, text: &str) -> Result<i64, ToolError> {
+/// The id Halo receives and the name it stands for (shown next to the id in the result).
+async fn resolve(ctx: &CallContext, kind: Resolve, text: &str) -> Result<(i64, String), ToolError> {
+    let lookup = |kind| crate::tools::args::resolve_hinted(ctx, kind, text, None);
     Ok(match kind {
         Resolve::Customer => {
-            ctx.lookups
-                .resolve(&ctx.halo, LookupKind::Client, text)
-                .await?
-                .id
+            let n = lookup(LookupKind::Client).await?;
+            (n.id, n.name)
         }
         Resolve::EndUser => {
-            ctx.lookups
-                .resolve(&ctx.halo, LookupKind::User, text)
-                .await?
-                .id
+            let n = lookup(LookupKind::User).await?;
+            (n.id, n.name)
         }
-        Resolve::Agent => resolve_agent(ctx, text).await?.0,
+        Resolve::Agent => resolve_agent(ctx, text).await?,
     })
 }
 
@@ -280,7 +312,15 @@ fn report(
                     if let Some(v) = map.get(key).filter(|v| !v.is_null())
                         && !m.contains_key(key)
                     {
-                        m.insert(key.into(), v.clone());
+                        let v = match key {
+                            "started" | "finished_at" => {
+                                crate::tools::shape::date(&answer, key)
+                                    .map(Value::String)
+                                    .unwrap_or_else(|| v.clone())
+                            }
+                            _ => v.clone(),
+                        };
+                        m.insert(key.into(), v);
                     }
                 }
                 if !map.contains_key("output") {

@@ -52,6 +52,11 @@ impl BoundCreateHandler {
                 &format!("{}{fixed}", describe(*field)),
                 spec.required.contains(field),
             );
+            match field {
+                TicketField::Summary => schema.constrain(field.key(), "maxLength", 250.into()),
+                TicketField::Details => schema.constrain(field.key(), "maxLength", 20000.into()),
+                _ => &mut schema,
+            };
         }
         let definition = ToolDefinition {
             name: spec.header.name.clone(),
@@ -70,6 +75,7 @@ impl BoundCreateHandler {
 
     /// The ticket to create: the tool's fixed parts, its defaults, then the caller's fields.
     fn ticket(&self, args: JsonObject) -> Result<NewTicket, ToolError> {
+        let args = crate::mcp::arguments::conform(&self.definition.input_schema, args)?;
         let mut reader = ArgReader::new(args);
         let mut ticket = NewTicket {
             ticket_type: self.spec.ticket_type.as_lookup(),

@@ -69,6 +69,15 @@ impl SchemaBuilder {
         self
     }
 
+    /// Adds `key: value` (e.g. `maxLength`, `format`, `pattern`) to an added property; the
+    /// checks in [`crate::mcp::arguments::conform`] enforce them before any Halo call.
+    pub fn constrain(&mut self, name: &str, key: &str, value: Value) -> &mut Self {
+        if let Some(Value::Object(p)) = self.properties.get_mut(name) {
+            p.insert(key.into(), value);
+        }
+        self
+    }
+
     pub fn build(&self) -> JsonObject {
         let mut schema = Map::new();
         schema.insert("type".into(), json!("object"));
@@ -77,6 +86,7 @@ impl SchemaBuilder {
             schema.insert("required".into(), json!(self.required));
         }
         schema.insert("additionalProperties".into(), json!(false));
+        crate::mcp::arguments::document_text_limits(&mut schema);
         schema
     }
 }

@@ -135,6 +135,10 @@ pub struct RawInput {
     pub required: bool,
     #[serde(rename = "enum")]
     pub allowed: Option<Vec<String>>,
+    /// The allowed values of a `type = "enum"` input (`enum = [...]` on a string says the same).
+    pub values: Option<Vec<String>>,
+    pub max_length: Option<u64>,
+    pub pattern: Option<String>,
     pub halo_name: Option<String>,
     pub resolve: Option<String>,
 }
@@ -267,15 +271,28 @@ pub enum InputType {
     Integer,
     Number,
     Boolean,
+    /// A calendar date, `YYYY-MM-DD` (JSON Schema `format: date`).
+    Date,
+    /// An e-mail address (JSON Schema `format: email`).
+    Email,
 }
 
 impl InputType {
     pub fn json_type(self) -> &'static str {
         match self {
-            InputType::String => "string",
+            InputType::String | InputType::Date | InputType::Email => "string",
             InputType::Integer => "integer",
             InputType::Number => "number",
             InputType::Boolean => "boolean",
+        }
+    }
+
+    /// The JSON Schema `format` advertised (and checked) for the type.
+    pub fn format(self) -> Option<&'static str> {
+        match self {
+            InputType::Date => Some("date"),
+            InputType::Email => Some("email"),
+            _ => None,
         }
     }
 }
@@ -295,6 +312,10 @@ pub struct AutomationInput {
     pub description: String,
     pub required: bool,
     pub allowed: Option<Vec<String>>,
+    /// Longest text accepted (string, date and e-mail inputs).
+    pub max_length: Option<u64>,
+    /// A regular expression the whole text must match (string and e-mail inputs).
+    pub pattern: Option<String>,
     /// The input's name in the body sent to Halo.
     pub halo_name: String,
     pub resolve: Option<Resolve>,
@@ -719,17 +740,64 @@ fn automation_tool(raw: RawAutomationTool) -> Result<AutomationTool, String> {
                     "input '{name}': an input with resolve takes a name or id, so its type must be string, not '{other}'"
                 ));
             }
-            (None | Some("string"), None) => InputType::String,
+            (None | Some("string" | "enum"), None) => InputType::String,
             (Some("integer"), None) => InputType::Integer,
             (Some("number"), None) => InputType::Number,
             (Some("boolean"), None) => InputType::Boolean,
+            (Some("date"), None) => InputType::Date,
+            (Some("email"), None) => InputType::Email,
             (Some(other), None) => {
                 return Err(format!(
-                    "input '{name}': unknown type '{other}' (use string, integer, number or boolean)"
+                    "input '{name}': unknown type '{other}' (use string, integer, number, \
+                     boolean, date, email or enum)"
                 ));
             }
         };
-        if let Some(values) = &input.allowed {
+        let is_enum_type = input.kind.as_deref() == Some("enum");
+        let allowed = match (input.allowed, input.values) {
+            (Some(_), Some(_)) => {
+                return Err(format!(
+                    "input '{name}': give the allowed values once, as values"
+                ));
+            }
+            (None, None) if is_enum_type => {
+                return Err(format!(
+                    "input '{name}': type enum needs values = [\"...\", ...]"
+                ));
+            }
+            (Some(_), None) | (None, Some(_))
+                if !is_enum_type
+                    && input.kind.is_some()
+                    && input.kind.as_deref() != Some("string") =>
+            {
+                return Err(format!(
+                    "input '{name}': enum is only for plain string inputs"
+                ));
+            }
+            (a, v) => a.or(v),
+        };
+        let text_like = matches!(kind, InputType::String | InputType::Email | InputType::Date);
+        if let Some(max) = input.max_length
+            && (!text_like || max == 0)
+        {
+            return Err(format!(
+                "input '{name}': max_length is a positive number of characters, for string, \
+                 date and email inputs"
+            ));
+        }
+        if let Some(pattern) = &input.pattern {
+            if !matches!(kind, InputType::String | InputType::Email) || allowed.is_some() {
+                return Err(format!(
+                    "input '{name}': pattern is only for string and email inputs"
+                ));
+            }
+            if let Err(e) = regex::Regex::new(pattern) {
+                return Err(format!(
+                    "input '{name}': pattern is not a valid regular expression ({e})"
+                ));
+            }
+        }
+        if let Some(values) = &allowed {
             if kind != InputType::String || resolve.is_some() {
                 return Err(format!(
                     "input '{name}': enum is only for plain string inputs"
@@ -751,7 +819,9 @@ fn automation_tool(raw: RawAutomationTool) -> Result<AutomationTool, String> {
             kind,
             description,
             required: input.required,
-            allowed: input.allowed,
+            allowed,
+            max_length: input.max_length,
+            pattern: input.pattern,
             halo_name,
             resolve,
         });
@@ -1027,8 +1097,30 @@ runbook_name = "x"
                 "give the Halo runbook as runbook_id or runbook_name",
             ),
             (
-                format!("{id}inputs = [{{ name = \"x\", type = \"date\", description = \"d\" }}]"),
-                "input 'x': unknown type 'date'",
+                format!(
+                    "{id}inputs = [{{ name = \"x\", type = \"datetime\", description = \"d\" }}]"
+                ),
+                "input 'x': unknown type 'datetime'",
+            ),
+            (
+                format!("{id}inputs = [{{ name = \"x\", type = \"enum\", description = \"d\" }}]"),
+                "input 'x': type enum needs values",
+            ),
+            (
+                format!(
+                    "{id}inputs = [{{ name = \"x\", type = \"integer\", description = \"d\", max_length = 3 }}]"
+                ),
+                "max_length is a positive number of characters",
+            ),
+            (
+                format!(
+                    "{id}inputs = [{{ name = \"x\", type = \"date\", description = \"d\", pattern = \"a\" }}]"
+                ),
+                "pattern is only for string and email inputs",
+            ),
+            (
+                format!("{id}inputs = [{{ name = \"x\", description = \"d\", pattern = \"(\" }}]"),
+                "pattern is not a valid regular expression",
             ),
             (
                 format!(

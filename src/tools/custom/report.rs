@@ -46,7 +46,7 @@ impl ReportHandler {
                     schema.string_enum(
                         "reporting_period",
                         &format!(
-                            "The period the report covers; custom takes start_date and end_date.{default}"
+                            "The period the report covers, in whole UTC days (this_month runs from 00:00 UTC on the 1st to now; last_month is the previous calendar month); custom takes start_date and end_date.{default}"
                         ),
                         &Period::names(),
                         required,
@@ -63,6 +63,8 @@ impl ReportHandler {
                         "Last day of a custom period (included), yyyy-mm-dd.",
                         false,
                     );
+                    schema.constrain("start_date", "format", "date".into());
+                    schema.constrain("end_date", "format", "date".into());
                 }
             }
         }
@@ -97,6 +99,7 @@ impl ReportHandler {
     }
 
     async fn run(&self, ctx: &CallContext, args: JsonObject) -> Result<Value, ToolError> {
+        let args = crate::mcp::arguments::conform(&self.definition.input_schema, args)?;
         let mut reader = ArgReader::new(args);
         let mut query: Vec<(&str, String)> = vec![("loadreport", "true".into())];
         let mut filters = serde_json::Map::new();
