@@ -39,9 +39,7 @@ pub fn init(format: LogFormat, filter: &str) {
         LogFormat::Text => {
             use std::io::IsTerminal;
             let colours = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
-            registry
-                .with(text_layer(writer(), colours))
-                .try_init()
+            registry.with(text_layer(writer(), colours)).try_init()
         }
     };
     let _ = result;

@@ -12,7 +12,7 @@ mod auth {
     mod logs;
     mod modes;
     mod oauth_flow;
+    mod readme_sign_in;
     mod resources;
     mod security;
-    mod readme_sign_in;
 }

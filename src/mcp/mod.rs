@@ -2,8 +2,8 @@
 //! registry, Copilot-Studio-safe schemas, the shaping of tool results and errors, and the
 //! resources (tickets and knowledge-base articles as documents).
 
-pub mod body;
 pub mod arguments;
+pub mod body;
 pub mod context;
 pub mod error;
 pub mod http;

@@ -83,11 +83,14 @@ async fn try_it_works_without_sign_in() {
     assert_shows_acorn_tickets(&run_in_shell(&lines, &[]).await);
 }
 
+/// Long enough for start-up's 32-character minimum.
+const FIRST_RUN_KEY: &str = "first-run-key-0123456789abcdefghijkl";
+
 #[tokio::test]
 async fn try_it_works_with_an_api_key() {
     let (text, _stop) = start(&[
         ("MCP_AUTH_MODE", "api-key"),
-        ("MCP_API_KEYS", "first-run-key"),
+        ("MCP_API_KEYS", FIRST_RUN_KEY),
     ])
     .await;
     assert!(text.contains("run as the API agent"), "{text}");
@@ -95,7 +98,7 @@ async fn try_it_works_with_an_api_key() {
         .into_iter()
         .filter(|l| !l.starts_with("export "))
         .collect();
-    let output = run_in_shell(&lines, &[(banner::API_KEY_VARIABLE, "first-run-key")]).await;
+    let output = run_in_shell(&lines, &[(banner::API_KEY_VARIABLE, FIRST_RUN_KEY)]).await;
     assert_shows_acorn_tickets(&output);
 }
 

@@ -313,11 +313,9 @@ fn report(
                         && !m.contains_key(key)
                     {
                         let v = match key {
-                            "started" | "finished_at" => {
-                                crate::tools::shape::date(&answer, key)
-                                    .map(Value::String)
-                                    .unwrap_or_else(|| v.clone())
-                            }
+                            "started" | "finished_at" => crate::tools::shape::date(&answer, key)
+                                .map(Value::String)
+                                .unwrap_or_else(|| v.clone()),
                             _ => v.clone(),
                         };
                         m.insert(key.into(), v);
