@@ -242,6 +242,18 @@ async fn a_name_of_another_kind_says_what_it_is_and_where_it_goes() {
         "{error}"
     );
     let error = app
+        .call_err(
+            "create_ticket",
+            json!({"summary": "x", "ticket_type": "Incident", "customer": "Birch Logistics",
+                "site": "Acorn Yard"}),
+        )
+        .await;
+    assert!(
+        error.contains("a site of Acorn Construction, not of the customer given")
+            && error.contains("leave customer out"),
+        "{error}"
+    );
+    let error = app
         .call_err("search_tickets", json!({"end_user": "API Agent"}))
         .await;
     assert!(
