@@ -111,7 +111,11 @@ impl AuthContext {
                 "MCP_OAUTH_CLIENT_SECRET_NAME",
                 store,
             ),
-            redirects: RedirectPolicy::from_settings(&auth.redirect_allowlist, &config.public_url),
+            redirects: RedirectPolicy::from_settings(
+                &auth.redirect_allowlist,
+                &config.public_url,
+                config.listen.ip(),
+            ),
             single_use: Arc::new(InMemorySingleUse::default()),
             access_ttl: auth.access_token_ttl,
             refresh_ttl: auth.refresh_token_ttl,

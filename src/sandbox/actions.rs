@@ -257,20 +257,7 @@ fn plan_one(d: &Data, item: &Item, v: &mut Validation) -> ApiResult<Option<NewAc
 pub const MISSING_OUTCOME: &str = "An Outcome must be entered for this Action";
 
 fn free_text_outcome(name: &str) -> Outcome {
-    Outcome {
-        id: 0,
-        outcome: name.to_string(),
-        buttonname: name.to_string(),
-        systemid: 0,
-        hidden: false,
-        newstatus: 0,
-        hidefromuser: false,
-        sendemail: false,
-        defaultagent: 0,
-        defaultteam: String::new(),
-        mustaddnote: false,
-        tickettypes: Vec::new(),
-    }
+    Outcome::named(0, name, name)
 }
 
 /// `DELETE /api/Actions/{id}?ticket_id=`: removes one action and answers it (HaloAPI's

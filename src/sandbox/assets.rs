@@ -7,10 +7,11 @@ use axum::extract::{Path, RawQuery, State};
 use serde_json::{Value, json};
 
 use super::authz::Caller;
+use super::directory::one_by_id;
 use super::envelope::{Paging, order_rows};
-use super::errors::{ApiError, ApiResult};
-use super::model::Asset;
-use super::params::{Params, path_id};
+use super::errors::ApiResult;
+use super::model::{Asset, AssetType};
+use super::params::Params;
 use super::store::{Data, SandboxState};
 
 fn asset_json(d: &Data, a: &Asset) -> Value {
@@ -97,13 +98,11 @@ pub async fn one(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     caller.require_scope("read:assets")?;
-    let id = path_id(&id)?;
-    state.read(|d| {
+    one_by_id(&state, &id, "Asset", |d, id| {
         d.assets
             .iter()
             .find(|a| a.id == id)
-            .map(|a| Json(asset_json(d, a)))
-            .ok_or_else(|| ApiError::not_found("Asset", id))
+            .map(|a| asset_json(d, a))
     })
 }
 
@@ -111,15 +110,7 @@ pub async fn one(
 pub async fn types(State(state): State<SandboxState>, caller: Caller) -> ApiResult<Json<Value>> {
     caller.require_scope("read:assets")?;
     Ok(Json(state.read(|d| {
-        Value::Array(
-            d.assettypes
-                .iter()
-                .map(|t| {
-                    json!({"id": t.id, "name": t.name, "assetgroup_id": t.assetgroup_id,
-                           "assetgroup_name": t.assetgroup_name})
-                })
-                .collect(),
-        )
+        Value::Array(d.assettypes.iter().map(asset_type_json).collect())
     })))
 }
 
@@ -129,17 +120,15 @@ pub async fn type_one(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     caller.require_scope("read:assets")?;
-    let id = path_id(&id)?;
-    state.read(|d| {
+    one_by_id(&state, &id, "Asset type", |d, id| {
         d.assettypes
             .iter()
             .find(|t| t.id == id)
-            .map(|t| {
-                Json(
-                    json!({"id": t.id, "name": t.name, "assetgroup_id": t.assetgroup_id,
-                            "assetgroup_name": t.assetgroup_name}),
-                )
-            })
-            .ok_or_else(|| ApiError::not_found("Asset type", id))
+            .map(asset_type_json)
     })
+}
+
+fn asset_type_json(t: &AssetType) -> Value {
+    json!({"id": t.id, "name": t.name, "assetgroup_id": t.assetgroup_id,
+           "assetgroup_name": t.assetgroup_name})
 }

@@ -483,20 +483,7 @@ fn tickettypes() -> Vec<TicketType> {
 }
 
 fn outcomes() -> Vec<Outcome> {
-    let o = |id: i64, outcome: &str, button: &str| Outcome {
-        id,
-        outcome: outcome.into(),
-        buttonname: button.into(),
-        systemid: 0,
-        hidden: false,
-        newstatus: 0,
-        hidefromuser: false,
-        sendemail: false,
-        defaultagent: 0,
-        defaultteam: String::new(),
-        mustaddnote: false,
-        tickettypes: Vec::new(),
-    };
+    let o = Outcome::named;
     let mut list = vec![
         Outcome {
             hidefromuser: true,

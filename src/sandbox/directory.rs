@@ -18,7 +18,7 @@ type JsonResult = ApiResult<Json<Value>>;
 
 /// `GET /api/<Entity>/{id}` for a numeric id: Halo's 400 for an id that is not a number, its 404
 /// for one that does not exist, else the record as `to_json` shows it.
-fn one_by_id(
+pub(super) fn one_by_id(
     state: &SandboxState,
     raw_id: &str,
     entity: &str,

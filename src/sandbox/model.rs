@@ -129,6 +129,27 @@ pub struct Outcome {
     pub tickettypes: Vec<i64>,
 }
 
+impl Outcome {
+    /// An outcome with Halo's defaults: no status change, e-mail, default agent or team, offered
+    /// for every ticket type.
+    pub fn named(id: i64, outcome: &str, buttonname: &str) -> Outcome {
+        Outcome {
+            id,
+            outcome: outcome.into(),
+            buttonname: buttonname.into(),
+            systemid: 0,
+            hidden: false,
+            newstatus: 0,
+            hidefromuser: false,
+            sendemail: false,
+            defaultagent: 0,
+            defaultteam: String::new(),
+            mustaddnote: false,
+            tickettypes: Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AiSuggestion {
     pub id: i64,

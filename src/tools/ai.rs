@@ -45,15 +45,9 @@ const WATCHED: &[(&str, &str)] = &[
     ("category", "category"),
 ];
 
-/// What differs between two shaped tickets, as `{field, from, to}`.
+/// What differs between two shaped tickets in the fields a suggestion can change.
 fn changes(before: &Value, after: &Value) -> Vec<Value> {
-    WATCHED
-        .iter()
-        .filter_map(|(label, key)| {
-            let (b, a) = (before.get(*key), after.get(*key));
-            (b != a).then(|| json!({"field": label, "from": b, "to": a}))
-        })
-        .collect()
+    super::effects::changes_in(WATCHED, before, after)
 }
 
 fn pending_list(raw: &Value) -> String {

@@ -11,9 +11,16 @@ const WATCHED: &[(&str, &str)] = &[
     ("team", "team"),
 ];
 
-/// What differs between two shaped tickets, as `{field, from, to}`.
+/// What differs between two shaped tickets in the fields a write can change, as
+/// `{field, from, to}`.
 pub fn changes(before: &Value, after: &Value) -> Vec<Value> {
-    WATCHED
+    changes_in(WATCHED, before, after)
+}
+
+/// What differs between two shaped tickets in `watched` (label, shaped key), as
+/// `{field, from, to}`.
+pub fn changes_in(watched: &[(&str, &str)], before: &Value, after: &Value) -> Vec<Value> {
+    watched
         .iter()
         .filter_map(|(label, key)| {
             let (b, a) = (before.get(*key), after.get(*key));

@@ -121,3 +121,41 @@ async fn the_default_generic_oauth_refresh_without_credentials_is_accepted_once(
     let (status, _) = app.refresh(next).await;
     assert_eq!(status, 200);
 }
+
+#[tokio::test]
+async fn without_credentials_a_refresh_halo_did_not_rotate_is_refused() {
+    use halo_mcp::auth::oauth::claims::RefreshClaims;
+    use halo_mcp::auth::tokens::{TokenCodec, TokenKey, TokenKind};
+
+    let key = token_key();
+    let app = spawn(&oauth_vars(&key), BuildOptions::default()).await;
+    let (_, refresh) = signed_in(&app).await;
+    // The same refresh token as it would be after a Halo refresh that kept Halo's token: a
+    // stolen copy would not be refused by Halo, so the client must authenticate.
+    let codec = TokenCodec::new(TokenKey::from_base64(&key).expect("key"), None);
+    let opened = codec
+        .open::<RefreshClaims>(TokenKind::Refresh, &app.base_url, &refresh)
+        .expect("our refresh token opens");
+    let kept = codec.seal(
+        TokenKind::Refresh,
+        &app.base_url,
+        &opened.client_id,
+        3600,
+        &RefreshClaims {
+            halo_issued: false,
+            ..opened.payload
+        },
+    );
+    let body = format!(
+        "grant_type=refresh_token&refresh_token={}&redirect_uri={}",
+        encode(&kept),
+        encode(CLIENT_REDIRECT)
+    );
+    let (status, refused) = post_raw(&app, body).await;
+    assert_eq!(status, 400, "{refused}");
+    assert_eq!(refused["error"], "invalid_request", "{refused}");
+    assert!(refused.get("access_token").is_none(), "{refused}");
+    // With the client's credentials the same token still refreshes.
+    let (status, answer) = app.refresh(&kept).await;
+    assert_eq!(status, 200, "{answer}");
+}

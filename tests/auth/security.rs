@@ -509,3 +509,34 @@ async fn codes_and_callbacks_are_accepted_once_and_replays_cost_no_halo_call() {
     assert!(html.contains("already been completed"), "{html}");
     assert_eq!(app.halo_requests(), before, "replays reached Halo");
 }
+
+#[tokio::test]
+async fn sign_in_error_pages_are_hardened_like_the_consent_page() {
+    let app = spawn(&oauth_vars(&token_key()), BuildOptions::default()).await;
+    let response = app
+        .http
+        .get(format!(
+            "{}/oauth/callback?state=not-a-state&code=x",
+            app.base_url
+        ))
+        .send()
+        .await
+        .expect("callback answers");
+    assert_eq!(response.status().as_u16(), 400);
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(header("x-frame-options"), "DENY");
+    assert_eq!(header("cache-control"), "no-store");
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert!(
+        header("content-security-policy").contains("frame-ancestors 'none'"),
+        "{}",
+        header("content-security-policy")
+    );
+}

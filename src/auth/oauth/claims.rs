@@ -66,6 +66,11 @@ pub struct RefreshClaims {
     pub halo_refresh: String,
     pub sub: String,
     pub scope: String,
+    /// Halo issued `halo_refresh` in its last answer (a code grant, or a refresh that rotated the
+    /// token). False when Halo kept the previous refresh token, so Halo would not refuse a replay:
+    /// a refresh without client credentials is then not accepted (see connector_refresh).
+    #[serde(default)]
+    pub halo_issued: bool,
 }
 
 /// A dynamically registered client; the sealed form of this is its `client_id`.

@@ -9,11 +9,14 @@
 //! expires.
 //!
 //! Such a request is accepted only when it carries no client credentials at all, the refresh
-//! token opens (it is sealed and names the client it was issued to), and `redirect_uri` is one
-//! that client may use. The refresh token then stands in for client authentication, as for a
+//! token opens (it is sealed and names the client it was issued to), Halo issued the Halo
+//! refresh token inside in its last answer, and `redirect_uri` is one that client may use. The refresh token then stands in for client authentication, as for a
 //! public client: the Halo refresh token inside is single-use, so a replayed or stolen refresh
 //! token is refused by Halo after its first use (OAuth 2.0 Security BCP, RFC 9700 §4.14.2,
-//! refresh token rotation). Requests that carry credentials are authenticated as before.
+//! refresh token rotation). Where Halo keeps a refresh token unchanged on refresh, Halo would
+//! not refuse a replay, so the next refresh must authenticate the client as usual (our
+//! connector/ definition sends the credentials). Requests that carry credentials are
+//! authenticated as before.
 
 use std::collections::HashMap;
 
@@ -37,6 +40,9 @@ pub fn client(
     let opened = codec
         .open::<RefreshClaims>(TokenKind::Refresh, &ctx.issuer, get("refresh_token")?)
         .ok()?;
+    if !opened.payload.halo_issued {
+        return None;
+    }
     let client = clients::resolve(ctx, codec, &opened.client_id).ok()?;
     client.redirect_allowed(ctx, redirect_uri).then(|| {
         tracing::info!(client = %client.label(), "refresh without client credentials (Power Platform connector)");

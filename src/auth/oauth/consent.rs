@@ -112,33 +112,9 @@ fn cross_site(ctx: &AuthContext, headers: &HeaderMap) -> bool {
     foreign_origin || fetch_site
 }
 
-/// Headers every consent page and error gets: no caching, no framing (clickjacking), no
-/// scripts or outside resources, and no referrer to any other origin. `same-origin` rather
-/// than `no-referrer`: under `no-referrer` browsers send `Origin: null` on the page's own
-/// form post, which the cross-site check must refuse.
-fn harden(response: &mut Response) {
-    let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
-        ),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
-}
-
 fn refuse(message: &str) -> Response {
     let mut response = error_page(message);
-    harden(&mut response);
+    crate::auth::oauth::error::harden(&mut response);
     response
 }
 
@@ -215,7 +191,7 @@ allow those tools to do.</p>\
         token = escape(&token),
     );
     let mut response = (StatusCode::OK, Html(body)).into_response();
-    harden(&mut response);
+    crate::auth::oauth::error::harden(&mut response);
     let secure = if ctx.issuer.starts_with("https://") {
         "; Secure"
     } else {
@@ -342,7 +318,7 @@ mod tests {
     #[test]
     fn the_page_refuses_framing() {
         let mut response = StatusCode::OK.into_response();
-        harden(&mut response);
+        crate::auth::oauth::error::harden(&mut response);
         assert_eq!(response.headers()[header::X_FRAME_OPTIONS], "DENY");
         let csp = response.headers()[header::CONTENT_SECURITY_POLICY]
             .to_str()

@@ -195,14 +195,20 @@ impl RedirectPolicy {
         }
     }
 
-    /// The policy for a server whose public URL is `public_url`. Entries were validated at
-    /// start-up; one that would not parse is left out (fail closed).
-    pub fn from_settings(entries: &[String], public_url: &Url) -> RedirectPolicy {
+    /// The policy for a server whose public URL is `public_url`, listening on `listen`. Entries
+    /// were validated at start-up; one that would not parse is left out (fail closed). The
+    /// loopback rule needs both on loopback: a server bound to every interface (`0.0.0.0`) with
+    /// a derived loopback URL is reachable from other machines.
+    pub fn from_settings(
+        entries: &[String],
+        public_url: &Url,
+        listen: std::net::IpAddr,
+    ) -> RedirectPolicy {
         let entries = entries
             .iter()
             .filter_map(|e| AllowEntry::parse(e).ok())
             .collect();
-        let loopback = public_url.host().as_ref().is_some_and(is_loopback);
+        let loopback = listen.is_loopback() && public_url.host().as_ref().is_some_and(is_loopback);
         RedirectPolicy::new(entries, loopback)
     }
 
@@ -340,10 +346,16 @@ mod tests {
         assert!(!local.allows("http://localhost:6274/cb#x"));
         let deployed = policy(&[NARROW], false);
         assert!(!deployed.allows("http://127.0.0.1:6274/oauth/callback"));
+        let local_ip: std::net::IpAddr = "127.0.0.1".parse().expect("ip");
+        let every_interface: std::net::IpAddr = "0.0.0.0".parse().expect("ip");
         let url = Url::parse("http://127.0.0.1:8080").expect("url");
-        assert!(RedirectPolicy::from_settings(&[], &url).accepts_loopback_clients());
+        assert!(RedirectPolicy::from_settings(&[], &url, local_ip).accepts_loopback_clients());
+        // Bound to every interface, the derived loopback URL does not make it a local server.
+        assert!(
+            !RedirectPolicy::from_settings(&[], &url, every_interface).accepts_loopback_clients()
+        );
         let url = Url::parse("https://mcp.example.com").expect("url");
-        assert!(!RedirectPolicy::from_settings(&[], &url).accepts_loopback_clients());
+        assert!(!RedirectPolicy::from_settings(&[], &url, local_ip).accepts_loopback_clients());
     }
 
     #[test]

@@ -179,6 +179,7 @@ async fn grant(
                 &claims.sub,
                 &claims.scope,
                 claims.halo,
+                true,
             ))
         }
         Some("refresh_token") => {
@@ -208,6 +209,10 @@ async fn grant(
                 other => OAuthError::new("temporarily_unavailable", other.to_string()),
             })?;
             // Halo may keep the refresh token unchanged (no new one in the answer).
+            let halo_issued = halo
+                .refresh
+                .as_ref()
+                .is_some_and(|fresh| *fresh != claims.halo_refresh);
             if halo.refresh.is_none() {
                 halo.refresh = Some(claims.halo_refresh.clone());
             }
@@ -219,6 +224,7 @@ async fn grant(
                 &claims.sub,
                 &claims.scope,
                 halo,
+                halo_issued,
             ))
         }
         Some(other) => Err(OAuthError::new(
@@ -259,6 +265,7 @@ fn issue(
     sub: &str,
     scope: &str,
     halo: HaloTokens,
+    halo_issued_refresh: bool,
 ) -> serde_json::Value {
     let access_ttl = i64::try_from(ctx.access_ttl.as_secs()).unwrap_or(i64::MAX / 2);
     // Never outlive the Halo token inside: a caller would only get Halo 401s.
@@ -291,6 +298,7 @@ fn issue(
                 halo_refresh,
                 sub: sub.to_string(),
                 scope: scope.to_string(),
+                halo_issued: halo_issued_refresh,
             },
         ));
     }
