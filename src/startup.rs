@@ -128,6 +128,11 @@ impl Application {
         let mut auth = AuthContext::new(&config, halo.clone(), &secrets, service);
         if let Some(container) = &config.state_container {
             auth.single_use = Arc::new(shared_single_use(&config, container)?);
+        } else if config.auth.mode == AuthMode::OAuth && config.under_functions_host {
+            // Scaled out, each instance would accept a code once: say so where ops look.
+            tracing::warn!(
+                "MCP_STATE_CONTAINER_URL is not set: authorization codes and sign-in states are                  single-use within each instance only; set it (the Bicep template does) so they                  are single-use across instances"
+            );
         }
         let auth = Arc::new(auth);
 

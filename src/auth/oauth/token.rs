@@ -2,8 +2,8 @@
 //! redirect URI) and the `refresh_token` grant, which refreshes the Halo token with Halo. Halo's
 //! refresh tokens are single-use, so replaying one of our refresh tokens makes Halo refuse the
 //! Halo refresh token inside it, which we answer as `invalid_grant` — reuse is detected without
-//! any state of our own. Authorization codes are single use within an instance
-//! ([`super::single_use`]).
+//! any state of our own. Authorization codes are single use ([`super::single_use`]): within an
+//! instance, or across every instance with the shared state container (`crate::storage`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
