@@ -247,8 +247,8 @@ pub const SETTINGS: &[Setting] = &[
     ),
     op(
         "MCP_OAUTH_REDIRECT_ALLOWLIST",
-        "https://global.consent.azure-apim.net/redirect/*",
-        "Comma-separated redirect URIs OAuth clients may use: exact URIs, or a trailing * for the rest of one path segment; each names one https host (http only to loopback). When PUBLIC_URL is loopback, loopback http redirects on any port are also allowed.",
+        DEFAULT_REDIRECT_ALLOWLIST,
+        "Comma-separated redirect URIs OAuth clients may use: exact URIs, or a trailing * for the rest of one path segment; each names one https host (http only to loopback). When PUBLIC_URL and BIND_ADDRESS are loopback, loopback http redirects on any port are also allowed.",
     ),
     op(
         "MCP_TOKEN_KEY",
@@ -373,6 +373,10 @@ pub enum LogFormat {
     Text,
     Json,
 }
+
+/// `MCP_OAUTH_REDIRECT_ALLOWLIST` when unset: every Power Platform connector's redirect. Fine to
+/// set up with; a deployment narrows it to its own connector's exact redirect URL.
+pub const DEFAULT_REDIRECT_ALLOWLIST: &str = "https://global.consent.azure-apim.net/redirect/*";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthMode {
@@ -782,7 +786,7 @@ impl Config {
         }
         let mut redirect_allowlist = env.list("MCP_OAUTH_REDIRECT_ALLOWLIST");
         if redirect_allowlist.is_empty() {
-            redirect_allowlist = vec!["https://global.consent.azure-apim.net/redirect/*".into()];
+            redirect_allowlist = vec![DEFAULT_REDIRECT_ALLOWLIST.into()];
         }
         crate::auth::oauth::redirects::parse_allowlist(&redirect_allowlist)
             .map_err(|problem| config_error("MCP_OAUTH_REDIRECT_ALLOWLIST", problem))?;

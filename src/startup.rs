@@ -128,10 +128,26 @@ impl Application {
         let mut auth = AuthContext::new(&config, halo.clone(), &secrets, service);
         if let Some(container) = &config.state_container {
             auth.single_use = Arc::new(shared_single_use(&config, container)?);
-        } else if config.auth.mode == AuthMode::OAuth && config.under_functions_host {
+        }
+        if config.auth.mode == AuthMode::OAuth
+            && config.under_functions_host
+            && config.auth.redirect_allowlist == [crate::config::DEFAULT_REDIRECT_ALLOWLIST]
+        {
+            tracing::warn!(
+                "MCP_OAUTH_REDIRECT_ALLOWLIST is the default, which accepts every Power Platform \
+                 connector's redirect: once the connector exists, set it to that connector's \
+                 exact redirect URL (docs/auth.md, threat model)"
+            );
+        }
+        if config.state_container.is_none()
+            && config.auth.mode == AuthMode::OAuth
+            && config.under_functions_host
+        {
             // Scaled out, each instance would accept a code once: say so where ops look.
             tracing::warn!(
-                "MCP_STATE_CONTAINER_URL is not set: authorization codes and sign-in states are                  single-use within each instance only; set it (the Bicep template does) so they                  are single-use across instances"
+                "MCP_STATE_CONTAINER_URL is not set: authorization codes and sign-in states are \
+                 single-use within each instance only; set it (the Bicep template does) so they \
+                 are single-use across instances"
             );
         }
         let auth = Arc::new(auth);

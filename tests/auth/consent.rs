@@ -64,6 +64,14 @@ async fn registered_clients_get_a_hardened_consent_page_and_allow_goes_to_halo()
     );
     assert!(page.html.contains("Inspector"), "{}", page.html);
     assert!(page.html.contains("127.0.0.1"), "the redirect host");
+    // The whole address too: on a shared consent host the path names the connector.
+    assert!(
+        page.html.contains(&format!(
+            "<code id=\"redirect-uri\">{CLIENT_REDIRECT}</code>"
+        )),
+        "{}",
+        page.html
+    );
     assert!(page.html.contains("use Halo as you through halo-mcp"));
     assert!(page.html.contains("id=\"consent-allow\""));
     assert!(page.html.contains("id=\"consent-deny\""));

@@ -143,6 +143,7 @@ pub fn page(
                 exp,
             )
         });
+    let redirect_uri = request.redirect_uri.clone();
     let host = url::Url::parse(&request.redirect_uri)
         .ok()
         .and_then(|url| url.host_str().map(str::to_string))
@@ -170,7 +171,8 @@ pub fn page(
 button{{font:inherit;padding:.5rem 1.25rem;margin-right:.75rem}}</style></head>\
 <body><main><h1>Allow <span id=\"client-name\">{name}</span> to use Halo as you?</h1>\
 <p>{origin}</p>\
-<dl><dt>Application</dt><dd>{name}</dd><dt>Sends you back to</dt><dd id=\"redirect-host\">{host}</dd></dl>\
+<dl><dt>Application</dt><dd>{name}</dd><dt>Sends you back to</dt><dd id=\"redirect-host\"><strong>{host}</strong></dd>\
+<dt>Full address</dt><dd><code id=\"redirect-uri\">{uri}</code></dd></dl>\
 <p>If you allow it and sign in to Halo, it will be able to <strong>use Halo as you through \
 halo-mcp's tools</strong>: read and change tickets, and anything else your Halo permissions \
 allow those tools to do.</p>\
@@ -187,6 +189,9 @@ allow those tools to do.</p>\
             "This application uses halo-mcp's public client id, which any application can present."
         },
         host = escape(&host),
+        // The whole address: on Power Platform's shared consent host, its last path segment
+        // names the connector, which the host alone does not tell apart.
+        uri = escape(&redirect_uri),
         action = escape(&format!("{}/oauth/authorize", ctx.issuer)),
         token = escape(&token),
     );
