@@ -410,6 +410,15 @@ pub struct ConnectionSettings {
     pub max_connections: usize,
 }
 
+impl ConnectionSettings {
+    /// What the three settings default to; also what the not-configured mode serves with.
+    pub const DEFAULTS: ConnectionSettings = ConnectionSettings {
+        header_timeout: Duration::from_secs(10),
+        body_timeout: Duration::from_secs(30),
+        max_connections: 256,
+    };
+}
+
 #[derive(Debug, Clone)]
 pub struct HaloSettings {
     /// `None` runs the embedded sandbox.
@@ -686,8 +695,14 @@ impl Config {
         }
 
         let connections = ConnectionSettings {
-            header_timeout: env.secs("MCP_HEADER_TIMEOUT_SECS", 10)?,
-            body_timeout: env.secs("MCP_BODY_TIMEOUT_SECS", 30)?,
+            header_timeout: env.secs(
+                "MCP_HEADER_TIMEOUT_SECS",
+                ConnectionSettings::DEFAULTS.header_timeout.as_secs(),
+            )?,
+            body_timeout: env.secs(
+                "MCP_BODY_TIMEOUT_SECS",
+                ConnectionSettings::DEFAULTS.body_timeout.as_secs(),
+            )?,
             max_connections: match env.parse::<usize>("MCP_MAX_CONNECTIONS")? {
                 Some(0) => {
                     return Err(config_error(
@@ -696,7 +711,7 @@ impl Config {
                     ));
                 }
                 Some(n) => n,
-                None => 256,
+                None => ConnectionSettings::DEFAULTS.max_connections,
             },
         };
 

@@ -107,9 +107,9 @@ pub async fn serve(
         problem = %state.problem,
         "not configured: serving 503 with the explanation until the settings are fixed"
     );
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    // The same connection limits as a configured server: this mode faces the same clients.
+    let limits = crate::edge::ConnectionLimits::new(crate::config::ConnectionSettings::DEFAULTS);
+    crate::edge::serve(listener, router(state), limits, shutdown).await
 }
 
 type Shared = State<Arc<NotConfigured>>;
