@@ -46,19 +46,31 @@ pub fn describe(changes: &[Value]) -> String {
         .join(", ")
 }
 
-/// Whether a shaped ticket is closed: Halo sets `dateclosed` when a ticket closes, and tenants
-/// name their closing statuses "Closed", "Resolved" or "Cancelled".
+/// Whether a ticket (shaped, or as Halo sent it) is closed: Halo sets a real `dateclosed` when a
+/// ticket closes (its "not set" sentinel is no date), and tenants name their closing statuses
+/// with words such as "Closed", "Resolved", "Completed" or "Cancelled" — whole words, so
+/// "Unresolved" is not one.
 pub fn is_closed(ticket: &Value) -> bool {
-    ticket.get("date_closed").is_some_and(|d| !d.is_null())
-        || ticket
-            .get("status_name")
+    let closed_date = ["date_closed", "dateclosed"].iter().any(|field| {
+        ticket
+            .get(*field)
             .and_then(Value::as_str)
-            .is_some_and(|s| {
-                let s = s.to_lowercase();
-                ["closed", "resolved", "cancelled", "canceled"]
-                    .iter()
-                    .any(|w| s.contains(w))
-            })
+            .and_then(crate::halo::dates::parse)
+            .is_some()
+    });
+    let closing_status = ["status_name", "status"]
+        .iter()
+        .find_map(|field| ticket.get(*field).and_then(Value::as_str))
+        .is_some_and(|status| {
+            status
+                .split(|c: char| !c.is_alphanumeric())
+                .map(str::to_lowercase)
+                .any(|word| {
+                    ["closed", "resolved", "completed", "cancelled", "canceled"]
+                        .contains(&word.as_str())
+                })
+        });
+    closed_date || closing_status
 }
 
 /// A warning when an agent or team change lands on a closed ticket (it stays closed, and the
@@ -98,5 +110,24 @@ mod tests {
         );
         let open = json!({"status_name": "In Progress"});
         assert!(closed_reassignment(5, &open, &c).is_none());
+    }
+
+    #[test]
+    fn closed_is_a_real_close_date_or_a_closing_word() {
+        for closed in [
+            json!({"status_name": "Resolved - Awaiting Confirmation"}),
+            json!({"status": "Completed"}),
+            json!({"status_name": "Open", "dateclosed": "2026-11-20T10:00:00.0000000"}),
+            json!({"date_closed": "2026-11-20T10:00:00Z"}),
+        ] {
+            assert!(is_closed(&closed), "{closed}");
+        }
+        for open in [
+            json!({"status_name": "Unresolved"}),
+            json!({"status_name": "In Progress", "dateclosed": "1900-01-01T00:00:00"}),
+            json!({"status": "New", "dateclosed": null}),
+        ] {
+            assert!(!is_closed(&open), "{open}");
+        }
     }
 }
