@@ -7,23 +7,6 @@ use serde_json::Value;
 
 use super::helpers::*;
 
-/// Signs Sam in as the static client and returns (access, refresh) tokens.
-async fn signed_in(app: &TestApp) -> (String, String) {
-    let (verifier, challenge) = pkce_pair();
-    let redirect = app
-        .sign_in(STATIC_CLIENT_ID, &challenge, "sam", "sam-demo")
-        .await;
-    let (status, tokens) = app.exchange(&redirect.params["code"], &verifier).await;
-    assert_eq!(status, 200, "{tokens}");
-    (
-        tokens["access_token"].as_str().expect("access").to_string(),
-        tokens["refresh_token"]
-            .as_str()
-            .expect("refresh")
-            .to_string(),
-    )
-}
-
 /// POSTs `body` exactly as given, the way Power Platform's token store sends a template.
 async fn post_raw(app: &TestApp, body: String) -> (u16, Value) {
     let response = app
@@ -45,7 +28,7 @@ fn encode(value: &str) -> String {
 #[tokio::test]
 async fn the_connectors_refresh_template_is_accepted() {
     let app = spawn(&oauth_vars(&token_key()), BuildOptions::default()).await;
-    let (_, refresh) = signed_in(&app).await;
+    let (_, refresh) = app.sign_in_sam().await;
     let properties: Value = serde_json::from_str(
         &std::fs::read_to_string(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("connector/apiProperties.json"),
@@ -68,7 +51,7 @@ async fn the_connectors_refresh_template_is_accepted() {
     assert!(answer["access_token"].is_string() && answer["refresh_token"].is_string());
 
     // The same template with a wrong secret is still refused.
-    let (_, refresh) = signed_in(&app).await;
+    let (_, refresh) = app.sign_in_sam().await;
     let body = template
         .replace("{RefreshToken}", &encode(&refresh))
         .replace("{RedirectUrl}", &encode(CLIENT_REDIRECT))
@@ -82,7 +65,7 @@ async fn the_connectors_refresh_template_is_accepted() {
 #[tokio::test]
 async fn the_default_generic_oauth_refresh_without_credentials_is_accepted_once() {
     let app = spawn(&oauth_vars(&token_key()), BuildOptions::default()).await;
-    let (_, refresh) = signed_in(&app).await;
+    let (_, refresh) = app.sign_in_sam().await;
     // What a generic OAuth 2 connector without a refresh template sends.
     let body = format!(
         "grant_type=refresh_token&refresh_token={}&redirect_uri={}",
@@ -129,7 +112,7 @@ async fn without_credentials_a_refresh_halo_did_not_rotate_is_refused() {
 
     let key = token_key();
     let app = spawn(&oauth_vars(&key), BuildOptions::default()).await;
-    let (_, refresh) = signed_in(&app).await;
+    let (_, refresh) = app.sign_in_sam().await;
     // The same refresh token as it would be after a Halo refresh that kept Halo's token: a
     // stolen copy would not be refused by Halo, so the client must authenticate.
     let codec = TokenCodec::new(TokenKey::from_base64(&key).expect("key"), None);

@@ -326,6 +326,18 @@ impl TestApp {
         .await
     }
 
+    /// Signs Sam in as the static client (PKCE) and returns (access, refresh) tokens.
+    pub async fn sign_in_sam(&self) -> (String, String) {
+        let (verifier, challenge) = pkce_pair();
+        let redirect = self
+            .sign_in(STATIC_CLIENT_ID, &challenge, "sam", "sam-demo")
+            .await;
+        let (status, tokens) = self.exchange(&redirect.params["code"], &verifier).await;
+        assert_eq!(status, 200, "{tokens}");
+        let token = |name: &str| tokens[name].as_str().expect(name).to_string();
+        (token("access_token"), token("refresh_token"))
+    }
+
     pub async fn refresh(&self, refresh_token: &str) -> (u16, Value) {
         self.token(&[
             ("grant_type", "refresh_token"),

@@ -20,13 +20,8 @@ async fn resources_need_a_sign_in_and_are_read_as_the_signed_in_agent() {
     assert_eq!(anonymous.status(), 401);
     assert!(anonymous.headers().contains_key("www-authenticate"));
 
-    let (verifier, challenge) = pkce_pair();
-    let redirect = app
-        .sign_in(STATIC_CLIENT_ID, &challenge, "sam", "sam-demo")
-        .await;
-    let (status, tokens) = app.exchange(&redirect.params["code"], &verifier).await;
-    assert_eq!(status, 200, "{tokens}");
-    let access = tokens["access_token"].as_str().expect("access token");
+    let (access, _) = app.sign_in_sam().await;
+    let access = access.as_str();
 
     // Sam takes ticket 1001, then reads it as a resource: the document names him as its agent.
     app.call_ok(
