@@ -3,25 +3,9 @@
 //! warning operators alert on when Halo's rate limit refuses a tool call.
 
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
+use crate::helpers::{Child, free_port, wait_for_readiness};
 use serde_json::{Value, json};
-
-struct Child(std::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
 
 #[tokio::test]
 async fn missing_halo_settings_give_503_with_the_setting_on_healthz_and_mcp() {
@@ -46,25 +30,7 @@ async fn missing_halo_settings_give_503_with_the_setting_on_healthz_and_mcp() {
     let mut child = Child(child);
     let http = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(response) = http.get(&base).send().await {
-            assert_eq!(
-                response.status(),
-                200,
-                "the host's readiness probe must pass"
-            );
-            break;
-        }
-        if let Some(status) = child.0.try_wait().expect("wait") {
-            panic!("the handler exited ({status}) instead of explaining the missing setting");
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the handler never answered GET /"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_for_readiness(&mut child, &http, &base).await;
 
     let health = http.get(format!("{base}/healthz")).send().await.unwrap();
     assert_eq!(health.status(), 503);

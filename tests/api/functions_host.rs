@@ -3,23 +3,8 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::helpers::{Child, free_port, wait_for_readiness};
 use serde_json::{Value, json};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-struct Child(std::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 #[tokio::test]
 async fn binary_serves_on_the_functions_port_and_stops_on_sigterm() {
@@ -36,19 +21,7 @@ async fn binary_serves_on_the_functions_port_and_stops_on_sigterm() {
     let mut child = Child(child);
     let http = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{port}");
-    // The host polls GET / until any HTTP answer arrives.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(response) = http.get(&base).send().await {
-            assert_eq!(response.status(), 200);
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the handler never answered GET /"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_for_readiness(&mut child, &http, &base).await;
     let response = http
         .post(format!("{base}/mcp"))
         .json(&json!({"jsonrpc":"2.0","id":"1","method":"initialize","params":{

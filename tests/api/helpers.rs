@@ -134,3 +134,45 @@ impl TestApp {
             .to_string()
     }
 }
+
+/// A free loopback port for a handler process.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// The halo-mcp binary started as the Functions host starts it; killed when dropped.
+pub struct Child(pub std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Waits, as the Functions host does, until `GET /` answers; it must answer 200 (the host's
+/// readiness probe) and the process must not exit first.
+pub async fn wait_for_readiness(child: &mut Child, http: &reqwest::Client, base: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        if let Ok(response) = http.get(base).send().await {
+            assert_eq!(
+                response.status(),
+                200,
+                "the host's readiness probe must pass"
+            );
+            return;
+        }
+        if let Some(status) = child.0.try_wait().expect("wait") {
+            panic!("the handler exited ({status}) before answering GET /");
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the handler never answered GET /"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
