@@ -14,6 +14,7 @@ use crate::config::{AuthMode, Config};
 use crate::halo::credentials::{SecretValue, StaticSecret};
 use crate::halo::{ClientCredentials, HaloClient, HaloClientOptions, HaloCredential, LookupCache};
 use crate::mcp::http::Guards;
+use crate::mcp::resources::sizes::ArticleSizes;
 use crate::mcp::server::Shared;
 use crate::mcp::{ToolRegistry, http};
 use crate::sandbox::{Sandbox, SandboxOptions};
@@ -161,6 +162,7 @@ impl Application {
             halo,
             lookups: Arc::new(LookupCache::new(config.halo.lookup_ttl)),
             default_credential,
+            article_sizes: ArticleSizes::new(config.halo.lookup_ttl),
         });
         let guards = Guards {
             allowed_hosts: config.allowed_hosts.clone(),

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use halo_mcp::config::ToolSettings;
 use halo_mcp::halo::{HaloClient, HaloClientOptions, HaloCredential, LookupCache};
+use halo_mcp::mcp::resources::sizes::ArticleSizes;
 use halo_mcp::mcp::server::Shared;
 use halo_mcp::mcp::{CallContext, ToolHandler, ToolRegistry};
 use halo_mcp::tools::{self, custom};
@@ -77,6 +78,7 @@ pub fn shared() -> Arc<Shared> {
         halo: dead_halo(),
         lookups: Arc::new(LookupCache::new(Duration::from_secs(300))),
         default_credential: Some(credential()),
+        article_sizes: ArticleSizes::new(Duration::from_secs(300)),
     })
 }
 

@@ -15,6 +15,7 @@ use rmcp::service::{RequestContext, RoleServer};
 
 use super::http::OutcomeSlot;
 use super::registry::ToolRegistry;
+use super::resources::sizes::ArticleSizes;
 use super::resources::{self, Offered};
 use super::{CallContext, ToolError, result};
 use crate::auth::Caller;
@@ -34,6 +35,8 @@ pub struct Shared {
     pub lookups: Arc<LookupCache>,
     /// Used when no sign-in is configured (mode `none`).
     pub default_credential: Option<HaloCredential>,
+    /// Sizes of the articles read as resources, for `resources/list`.
+    pub article_sizes: ArticleSizes,
 }
 
 #[derive(Clone)]
@@ -169,6 +172,7 @@ impl ServerHandler for HaloMcpServer {
         resources::list(
             self.offered(),
             deployment,
+            &self.shared.article_sizes,
             request,
             self.resource_context(&context),
         )
@@ -188,8 +192,13 @@ impl ServerHandler for HaloMcpServer {
         request: ReadResourceRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, ErrorData> {
-        resources::read(self.offered(), request, self.resource_context(&context))
-            .await
-            .map(Into::into)
+        resources::read(
+            self.offered(),
+            &self.shared.article_sizes,
+            request,
+            self.resource_context(&context),
+        )
+        .await
+        .map(Into::into)
     }
 }

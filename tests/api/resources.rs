@@ -306,6 +306,46 @@ async fn the_knowledge_base_is_listed_in_pages_most_viewed_first() {
     );
 }
 
+/// Halo's list has no article bodies, so a list entry is sized only from a document this
+/// instance has read: sizing costs no extra Halo call and is the read document's byte length.
+#[tokio::test]
+async fn list_entries_carry_the_size_of_documents_already_read() {
+    let app = spawn_app().await;
+    let first_page = app.rpc("resources/list", json!({})).await;
+    let entries = first_page["result"]["resources"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(entries.len() >= 2, "{first_page}");
+    assert!(
+        entries.iter().all(|e| e.get("size").is_none()),
+        "nothing read yet, so no size is known: {first_page}"
+    );
+    let uri = entries[1]["uri"].as_str().unwrap();
+    let doc = text_of(&read(&app, uri).await);
+
+    let before = halo_requests(&app);
+    let again = app.rpc("resources/list", json!({})).await;
+    assert_eq!(
+        halo_requests(&app) - before,
+        1,
+        "one list call, no reads to size entries"
+    );
+    let again = again["result"]["resources"].as_array().unwrap();
+    let read_entry = again
+        .iter()
+        .find(|e| e["uri"] == uri)
+        .expect("still listed");
+    assert_eq!(
+        read_entry["size"],
+        json!(doc.len()),
+        "the document's size in bytes"
+    );
+    let unread = again.iter().filter(|e| e["uri"] != uri);
+    assert!(unread.clone().count() >= 1);
+    assert!(unread.into_iter().all(|e| e.get("size").is_none()));
+}
+
 #[tokio::test]
 async fn bad_cursors_are_invalid_params() {
     let app = spawn_app().await;

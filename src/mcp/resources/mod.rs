@@ -12,6 +12,7 @@ pub mod cursor;
 pub mod fetch;
 pub mod links;
 pub mod markdown;
+pub mod sizes;
 pub mod uri;
 
 use rmcp::ErrorData;
@@ -24,6 +25,7 @@ use serde_json::json;
 
 use self::cursor::{CursorCodec, MAX_PAGE};
 use self::fetch::ReadError;
+use self::sizes::ArticleSizes;
 use self::uri::{ARTICLE_TEMPLATE, ResourceUri, TICKET_TEMPLATE, UriError};
 use super::registry::ToolRegistry;
 use super::{CallContext, ToolError};
@@ -54,10 +56,12 @@ fn invalid_cursor(error: cursor::CursorError) -> ErrorData {
 }
 
 /// `resources/list`: one page of knowledge-base articles. `deployment` names the Halo instance
-/// the cursor is bound to.
+/// the cursor is bound to; an entry carries its size when this instance has read the article
+/// recently (see [`sizes`]).
 pub async fn list(
     offered: Offered,
     deployment: &str,
+    sizes: &ArticleSizes,
     request: Option<PaginatedRequestParams>,
     ctx: Result<CallContext, ErrorData>,
 ) -> Result<ListResourcesResult, ErrorData> {
@@ -85,8 +89,12 @@ pub async fn list(
                 &format!("KB article {}", entry.id),
                 Some(entry.title),
             );
-            match entry.description {
+            let resource = match entry.description {
                 Some(description) => resource.with_description(description),
+                None => resource,
+            };
+            match sizes.get(entry.id) {
+                Some(size) => resource.with_size(size),
                 None => resource,
             }
         })
@@ -143,6 +151,7 @@ pub fn templates(
 /// `-32602` from 2026-07-28).
 pub async fn read(
     offered: Offered,
+    sizes: &ArticleSizes,
     request: ReadResourceRequestParams,
     ctx: Result<CallContext, ErrorData>,
 ) -> Result<ReadResourceResult, ErrorData> {
@@ -174,9 +183,14 @@ pub async fn read(
         )));
     }
     match fetch::document(&ctx?, uri).await {
-        Ok(doc) => Ok(ReadResourceResult::new(vec![
-            ResourceContents::text(doc, uri.to_string()).with_mime_type(markdown::MIME_TYPE),
-        ])),
+        Ok(doc) => {
+            if let ResourceUri::Article(id) = uri {
+                sizes.remember(id, &doc);
+            }
+            Ok(ReadResourceResult::new(vec![
+                ResourceContents::text(doc, uri.to_string()).with_mime_type(markdown::MIME_TYPE),
+            ]))
+        }
         Err(ReadError::NotFound(message)) => Err(not_found(message)),
         Err(ReadError::Halo(error)) => Err(halo_failure(error)),
     }
