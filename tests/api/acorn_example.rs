@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use halo_mcp::sandbox::demo;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::support::app::{TestApp, spawn_app};
 
 /// The services the report marks "Does NOT have", read the way an agent reads the table.
 async fn services_acorn_lacks(app: &TestApp) -> Vec<String> {

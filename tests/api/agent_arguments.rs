@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::support::app::{TestApp, spawn_app};
 
 fn halo_calls(app: &TestApp) -> usize {
     app.sandbox.as_ref().expect("sandbox").request_log().len()

@@ -2,15 +2,11 @@
 //! load errors, name resolution), bound create-ticket tools, automation tools, tool selection,
 //! and bad tools files stopping start-up.
 
-use std::collections::HashMap;
-
-use halo_mcp::config::{Config, Env};
 use halo_mcp::mcp::schema::{JsonObject, violations};
 use halo_mcp::sandbox::demo;
-use halo_mcp::startup::Application;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::support::app::{TestApp, app, spawn_app, spawn_app_with};
 
 /// Writes a tools file into a temporary directory kept alive by the returned guard.
 fn tools_file(name: &str, text: &str) -> (tempfile::TempDir, String) {
@@ -23,16 +19,11 @@ fn tools_file(name: &str, text: &str) -> (tempfile::TempDir, String) {
 
 /// The start-up error for this configuration.
 async fn build_error(vars: &[(&str, &str)]) -> String {
-    let mut env: HashMap<String, String> = HashMap::new();
-    env.insert("PORT".into(), "0".into());
-    for (k, v) in vars {
-        env.insert(k.to_string(), v.to_string());
-    }
-    let config = Config::load(&Env::from_map(env)).expect("configuration is valid");
-    match Application::build(config).await {
-        Ok(_) => panic!("start-up should fail for {vars:?}"),
-        Err(e) => e.to_string(),
-    }
+    app()
+        .unset("RUST_LOG")
+        .vars(vars.iter().copied())
+        .build_error()
+        .await
 }
 
 async fn tool_names(app: &TestApp) -> Vec<String> {

@@ -7,7 +7,7 @@ use halo_mcp::sandbox::model::KbArticle;
 use halo_mcp::sandbox::{Fault, FaultKind, SandboxState};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::support::app::{TestApp, spawn_app, spawn_app_with};
 use crate::tools_openapi;
 
 fn sandbox(app: &TestApp) -> &SandboxState {
@@ -467,7 +467,7 @@ async fn resources_follow_the_tool_selection_and_survive_read_only_mode() {
 
 #[tokio::test]
 async fn resources_send_only_documented_halo_paths_and_parameters() {
-    let Some(spec) = tools_openapi::spec() else {
+    let Some(spec) = crate::support::openapi::halo_openapi() else {
         return;
     };
     let app = spawn_app().await;

@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::spawn_app;
+use crate::support::app::spawn_app;
 
 const SENTINEL_YEARS: &[&str] = &["1900-", "0001-", "1899-"];
 

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::helpers::spawn_app;
+use crate::support::app::spawn_app;
 
 #[tokio::test]
 async fn search_knowledge_base_finds_articles_with_paging() {

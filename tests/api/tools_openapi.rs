@@ -4,33 +4,12 @@
 //! `../shared/halo/openapi.json`; absent → skipped, unless `REQUIRE_HALO_OPENAPI=1`.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use halo_mcp::sandbox::{RouteArea, served_routes};
 use serde_json::{Value, json};
 
-use crate::helpers::spawn_app;
-
-pub(crate) fn spec() -> Option<Value> {
-    let path = std::env::var_os("HALO_OPENAPI")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/halo/openapi.json")
-        });
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(serde_json::from_str(&text).expect("openapi.json parses")),
-        Err(_) if std::env::var("REQUIRE_HALO_OPENAPI").as_deref() == Ok("1") => {
-            panic!("{} not found and REQUIRE_HALO_OPENAPI=1", path.display())
-        }
-        Err(_) => {
-            println!(
-                "skipped: {} not found (set HALO_OPENAPI to Halo's openapi.json to run this check)",
-                path.display()
-            );
-            None
-        }
-    }
-}
+use crate::support::app::spawn_app;
+use crate::support::openapi::halo_openapi as spec;
 
 /// Whether a concrete path (`tickets/1001`) fits a template (`/Tickets/{id}`), ignoring case.
 fn fits(template: &str, concrete: &str) -> bool {

@@ -8,7 +8,7 @@ use halo_mcp::sandbox::demo::{
 use halo_mcp::sandbox::{Fault, FaultKind, SandboxState};
 use serde_json::json;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::support::app::{TestApp, spawn_app};
 
 fn sandbox(app: &TestApp) -> &SandboxState {
     app.sandbox.as_ref().expect("the embedded sandbox")

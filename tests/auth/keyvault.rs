@@ -20,10 +20,7 @@ const IDENTITY_HEADER: &str = "fake-identity-header-value";
 
 #[test]
 fn key_vault_through_the_sdk_with_managed_identity() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
+    let port = crate::support::wait::free_port();
     let exe = std::env::current_exe().expect("test binary");
     let output = std::process::Command::new(exe)
         .args([
@@ -111,7 +108,7 @@ async fn key_vault_scenario() {
 
     // Back: recovers by itself.
     vault.set_up(true);
-    app.call_ok(
+    app.call_ok_as(
         Some("kv-key-1-0123456789abcdef0123456789ab"),
         &[],
         "get_user_info",

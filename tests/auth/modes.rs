@@ -61,7 +61,7 @@ async fn api_keys_are_checked_in_either_header() {
     assert_eq!(bad_header.status(), 401);
     // Good keys run tools as the Services application.
     let me = app
-        .call_ok(
+        .call_ok_as(
             Some("second-key-0123456789abcdef012345678"),
             &[],
             "get_user_info",
@@ -69,7 +69,7 @@ async fn api_keys_are_checked_in_either_header() {
         )
         .await;
     assert_eq!(me["id"], json!(demo::API_AGENT_ID), "{me}");
-    app.call_ok(
+    app.call_ok_as(
         None,
         &[("X-API-Key", "first-key-0123456789abcdef0123456789")],
         "get_user_info",
@@ -113,12 +113,12 @@ async fn halo_tokens_are_validated_with_halo() {
         401
     );
     let me = app
-        .call_ok(Some(halo_token), &[], "get_user_info", json!({}))
+        .call_ok_as(Some(halo_token), &[], "get_user_info", json!({}))
         .await;
     assert_eq!(me["id"], json!(demo::API_AGENT_ID), "{me}");
     // Served from the validation cache the second time; still the same agent.
     let again = app
-        .call_ok(Some(halo_token), &[], "get_user_info", json!({}))
+        .call_ok_as(Some(halo_token), &[], "get_user_info", json!({}))
         .await;
     assert_eq!(again["id"], me["id"]);
 }

@@ -37,11 +37,11 @@ async fn sign_in_call_refresh_call_as_the_signed_in_agent() {
 
     // A tool call runs as Sam, the agent who signed in.
     let me = app
-        .call_ok(Some(access), &[], "get_user_info", json!({}))
+        .call_ok_as(Some(access), &[], "get_user_info", json!({}))
         .await;
     assert!(me.to_string().contains("Sam"), "{me}");
     let assigned = app
-        .call_ok(
+        .call_ok_as(
             Some(access),
             &[],
             "assign_ticket_to_me",
@@ -58,7 +58,7 @@ async fn sign_in_call_refresh_call_as_the_signed_in_agent() {
         .expect("new access token");
     assert_ne!(access2, access);
     let me2 = app
-        .call_ok(Some(access2), &[], "get_user_info", json!({}))
+        .call_ok_as(Some(access2), &[], "get_user_info", json!({}))
         .await;
     assert_eq!(me2["id"], me["id"]);
 
@@ -329,7 +329,7 @@ async fn dynamic_registration_then_sign_in_as_a_public_client() {
         .await;
     assert_eq!(status, 200, "{tokens}");
     let me = app
-        .call_ok(
+        .call_ok_as(
             tokens["access_token"].as_str(),
             &[],
             "get_user_info",

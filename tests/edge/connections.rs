@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use super::binary;
-use crate::helpers::spawn_app_with;
+use crate::support::app::spawn_app_with;
+use crate::support::binary::binary;
 
 const TIMEOUTS: &[(&str, &str)] = &[
     ("MCP_HEADER_TIMEOUT_SECS", "1"),
@@ -156,7 +156,11 @@ async fn probe_each_kind_of_slow_client() {
 
 #[tokio::test]
 async fn a_normal_client_is_served_through_a_flood_under_a_small_open_file_limit() {
-    let server = binary::start(TIMEOUTS, Some(128)).await;
+    let server = binary()
+        .vars(TIMEOUTS.iter().copied())
+        .open_files(128)
+        .start()
+        .await;
     let addr = server.addr;
     let flood_started = Instant::now();
     let mut attackers = Vec::new();

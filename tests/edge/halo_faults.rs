@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use halo_mcp::sandbox::{Fault, FaultKind, SandboxState};
 use serde_json::json;
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::support::app::{TestApp, spawn_app, spawn_app_with};
 
 fn sandbox(app: &TestApp) -> &SandboxState {
     app.sandbox.as_ref().expect("the embedded sandbox runs")

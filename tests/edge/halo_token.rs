@@ -9,7 +9,7 @@ use halo_mcp::auth::halo_token::validation_budget;
 use halo_mcp::sandbox::demo;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app_with};
+use crate::support::app::{TestApp, spawn_app_with};
 
 const RATE_LIMIT: u32 = 100;
 

@@ -3,21 +3,20 @@
 
 use serde_json::{Value, json};
 
-use super::binary;
+use crate::support::binary::binary;
 
 const FORGED: &str = "INFO halo_mcp: agent signed in subject=admin";
 
 #[tokio::test]
 async fn a_client_name_cannot_start_a_log_line() {
-    let server = binary::start(
-        &[
+    let server = binary()
+        .vars([
             ("MCP_AUTH_MODE", "oauth"),
             ("LOG_FORMAT", "text"),
             ("RUST_LOG", "info"),
-        ],
-        None,
-    )
-    .await;
+        ])
+        .start()
+        .await;
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
