@@ -136,6 +136,7 @@ async fn whitespace_report_then_one_opportunity_per_missing_service() {
 async fn the_bound_create_opportunity_tool_does_the_same() {
     let app = spawn_app().await;
     let lacking = services_acorn_lacks(&app).await;
+    assert!(!lacking.is_empty(), "the demo has services Acorn lacks");
     for service in &lacking {
         let text = format!("Acorn Construction - {service}");
         app.call_ok(
@@ -150,6 +151,13 @@ async fn the_bound_create_opportunity_tool_does_the_same() {
         .await;
     }
     let held = opportunity_tickets(&app);
-    assert_eq!(held.len(), expected_services(&app).len());
-    assert!(held.values().all(|t| t.len() == 1 && t[0].team == "Sales"));
+    assert_eq!(
+        held.len(),
+        expected_services(&app).len(),
+        "one ticket per missing service"
+    );
+    let tickets: Vec<_> = held.values().collect();
+    crate::support::assert::all_match(&tickets, "bound create tickets", |t| {
+        t.len() == 1 && t[0].team == "Sales"
+    });
 }

@@ -164,9 +164,8 @@ async fn report_periods_become_halo_dates() {
     );
     // Every row falls in the month before this one.
     let month = &from[..7];
-    for row in last_month["rows"].as_array().unwrap() {
-        assert_eq!(row[1], month, "{row}");
-    }
+    let rows = crate::support::assert::rows(&last_month, "rows");
+    crate::support::assert::all_match(rows, "rows of last month", |row| row[1] == month);
 
     let custom = app
         .call_ok(

@@ -5,7 +5,6 @@
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use halo_mcp::auth::halo_token::validation_budget;
 use halo_mcp::sandbox::demo;
 use serde_json::{Value, json};
 
@@ -110,10 +109,12 @@ async fn junk_bearers_cannot_spend_a_real_callers_halo_budget() {
             .collect::<Vec<_>>()
     );
     let spent = validations(&app) - before;
-    let budget = validation_budget(RATE_LIMIT) as usize;
+    // A fifth of HALO_RATE_LIMIT (docs/auth.md), written out rather than recomputed with the
+    // code under test.
+    let budget = 20;
     assert!(
-        spent <= budget,
-        "junk bearers cost {spent} Halo calls (budget {budget})"
+        (1..=budget).contains(&spent),
+        "junk bearers cost {spent} Halo calls (budget {budget}); some must be validated at all"
     );
 
     // The same junk bearer again: remembered, no Halo call.

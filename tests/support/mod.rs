@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod app;
+pub mod assert;
 pub mod binary;
 pub mod logs;
 pub mod openapi;
