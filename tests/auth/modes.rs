@@ -2,9 +2,10 @@
 
 use halo_mcp::sandbox::demo;
 use halo_mcp::startup::BuildOptions;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::helpers::*;
+use crate::support::sign_in::halo_service_token;
 
 fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs
@@ -85,23 +86,8 @@ async fn halo_tokens_are_validated_with_halo() {
         BuildOptions::default(),
     )
     .await;
-    let sandbox = app.sandbox_url.clone().unwrap();
-    let token: Value = app
-        .http
-        .post(format!("{sandbox}/auth/token"))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", demo::SERVICE_CLIENT_ID),
-            ("client_secret", demo::SERVICE_CLIENT_SECRET),
-            ("scope", "all"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let halo_token = token["access_token"].as_str().expect("halo token");
+    let sandbox = app.sandbox_url.as_deref().expect("embedded sandbox");
+    let halo_token = &halo_service_token(&app.http, sandbox, "all").await;
 
     let bad = app
         .mcp(Some("not-a-halo-token"), &[], "tools/list", json!({}))

@@ -5,34 +5,16 @@
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use halo_mcp::sandbox::demo;
 use serde_json::{Value, json};
 
 use crate::support::app::{TestApp, spawn_app_with};
+use crate::support::sign_in::halo_service_token;
 
 const RATE_LIMIT: u32 = 100;
 
 async fn halo_token(app: &TestApp) -> String {
     let sandbox = app.sandbox_url.as_deref().expect("sandbox");
-    let token: Value = app
-        .http
-        .post(format!("{}/auth/token", sandbox.trim_end_matches('/')))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", demo::SERVICE_CLIENT_ID),
-            ("client_secret", demo::SERVICE_CLIENT_SECRET),
-            ("scope", "all"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    token["access_token"]
-        .as_str()
-        .expect("a Halo token")
-        .to_string()
+    halo_service_token(&app.http, sandbox, "all").await
 }
 
 async fn call(app: &TestApp, bearer: &str, tool: &str, arguments: Value) -> reqwest::Response {

@@ -26,23 +26,7 @@ pub fn http() -> reqwest::Client {
 }
 
 pub async fn service_token(sb: &Sandbox, scope: &str) -> String {
-    let resp = http()
-        .post(sb.url().join("auth/token").expect("url"))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", demo::SERVICE_CLIENT_ID),
-            ("client_secret", demo::SERVICE_CLIENT_SECRET),
-            ("scope", scope),
-        ])
-        .send()
-        .await
-        .expect("token request");
-    assert_eq!(resp.status(), 200);
-    let v: Value = resp.json().await.expect("json");
-    v["access_token"]
-        .as_str()
-        .expect("access_token")
-        .to_string()
+    crate::support::sign_in::halo_service_token(&http(), sb.url().as_str(), scope).await
 }
 
 pub fn authorize_query(scope: &str, state: &str) -> Vec<(&'static str, String)> {

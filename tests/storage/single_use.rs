@@ -29,7 +29,7 @@ async fn spawn_instance(port: u16, public: &str, vars: &[(String, String)], log:
         .var("PUBLIC_URL", public)
         .var("RUST_LOG", "info")
         .vars(vars.iter().cloned())
-        .stderr_to_log(log)
+        .output_to_log(log)
         .start()
         .await
 }

@@ -24,7 +24,7 @@ pub struct BinaryBuilder {
     host: Host,
     vars: Vec<(String, String)>,
     open_files: Option<u32>,
-    stderr_file: Option<String>,
+    log_file: Option<String>,
     port: Option<u16>,
 }
 
@@ -37,7 +37,7 @@ pub fn binary() -> BinaryBuilder {
         host: Host::Direct,
         vars: vec![("RUST_LOG".into(), "warn".into())],
         open_files: None,
-        stderr_file: None,
+        log_file: None,
         port: None,
     }
 }
@@ -79,9 +79,10 @@ impl BinaryBuilder {
         self
     }
 
-    /// Writes its stderr to `name` in the log directory the log scan reads instead of memory.
-    pub fn stderr_to_log(mut self, name: &str) -> Self {
-        self.stderr_file = Some(name.to_string());
+    /// Writes its output (stdout and stderr) to `name` in the log directory the log scan reads
+    /// instead of memory.
+    pub fn output_to_log(mut self, name: &str) -> Self {
+        self.log_file = Some(name.to_string());
         self
     }
 
@@ -114,20 +115,20 @@ impl BinaryBuilder {
         command
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped());
+            .stdin(Stdio::null());
         match self.host {
             Host::Direct => command.env("PORT", port.to_string()),
             Host::Functions => command
                 .env("FUNCTIONS_CUSTOMHANDLER_PORT", port.to_string())
                 .env("FUNCTIONS_WORKER_RUNTIME", "custom"),
         };
-        match &self.stderr_file {
+        match &self.log_file {
             Some(name) => {
                 let file = std::fs::File::create(super::logs::dir().join(name)).expect("log file");
-                command.stderr(file)
+                let copy = file.try_clone().expect("log file handle");
+                command.stdout(copy).stderr(file)
             }
-            None => command.stderr(Stdio::piped()),
+            None => command.stdout(Stdio::piped()).stderr(Stdio::piped()),
         };
         command.envs(self.vars.iter().map(|(k, v)| (k, v)));
         let mut child = command.spawn().expect("the binary starts");
@@ -226,11 +227,12 @@ impl Binary {
         assert_eq!(status, 200, "the host's readiness probe must pass");
     }
 
-    /// Kills the process and returns everything it wrote to stderr.
+    /// Kills the process and returns everything it wrote, stdout (where info lines go) then
+    /// stderr.
     pub fn stop(mut self) -> String {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        self.stderr.finish()
+        self.stdout.finish() + &self.stderr.finish()
     }
 
     /// Sends SIGTERM, as the Functions host does to stop it, and waits (bounded) for the exit.

@@ -1,5 +1,6 @@
 //! Signing in on the sandbox's Halo login page the way a browser does: load the page, submit
-//! its form (the hidden inputs carry the authorize parameters) with a login and password.
+//! its form (the hidden inputs carry the authorize parameters) with a login and password; and
+//! the client-credentials token of the demo API application.
 
 /// Loads the login page at `authorize_url` (Halo's `/auth/authorize` with its query) and posts
 /// the form back signed in as `login`; returns Halo's answer (a redirect when it accepted).
@@ -49,4 +50,29 @@ pub fn hidden_inputs(html: &str) -> Vec<(String, String)> {
             ))
         })
         .collect()
+}
+
+/// A token for the sandbox's demo API application (the client-credentials grant a Halo
+/// integration uses), from the sandbox at `sandbox_url`.
+pub async fn halo_service_token(http: &reqwest::Client, sandbox_url: &str, scope: &str) -> String {
+    let response = http
+        .post(format!("{}/auth/token", sandbox_url.trim_end_matches('/')))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", halo_mcp::sandbox::demo::SERVICE_CLIENT_ID),
+            (
+                "client_secret",
+                halo_mcp::sandbox::demo::SERVICE_CLIENT_SECRET,
+            ),
+            ("scope", scope),
+        ])
+        .send()
+        .await
+        .expect("the sandbox's token endpoint answers");
+    assert_eq!(response.status(), 200, "client credentials for {scope}");
+    let token: serde_json::Value = response.json().await.expect("json");
+    token["access_token"]
+        .as_str()
+        .expect("access_token")
+        .to_string()
 }
