@@ -8,7 +8,6 @@ use halo_mcp::sandbox::{Fault, FaultKind, SandboxState};
 use serde_json::{Value, json};
 
 use crate::support::app::{TestApp, spawn_app, spawn_app_with};
-use crate::tools_openapi;
 
 fn sandbox(app: &TestApp) -> &SandboxState {
     app.sandbox.as_ref().expect("the embedded sandbox runs")
@@ -478,14 +477,14 @@ async fn resources_send_only_documented_halo_paths_and_parameters() {
     let mut checked = 0;
     for request in log.iter().filter(|r| r.path.starts_with("/api/")) {
         let concrete = &request.path["/api".len()..];
-        let (template, op) = tools_openapi::operation(&spec, &request.method, concrete)
+        let (template, op) = crate::support::openapi::operation(&spec, &request.method, concrete)
             .unwrap_or_else(|| {
                 panic!(
                     "{} {} is not in Halo's OpenAPI",
                     request.method, request.path
                 )
             });
-        let known = tools_openapi::query_params(op);
+        let known = crate::support::openapi::query_params(op);
         for q in &request.query_params {
             assert!(
                 known.contains(&q.to_lowercase()),

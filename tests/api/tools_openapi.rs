@@ -6,49 +6,10 @@
 use std::collections::BTreeSet;
 
 use halo_mcp::sandbox::{RouteArea, served_routes};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::support::app::spawn_app;
-use crate::support::openapi::halo_openapi as spec;
-
-/// Whether a concrete path (`tickets/1001`) fits a template (`/Tickets/{id}`), ignoring case.
-fn fits(template: &str, concrete: &str) -> bool {
-    let t: Vec<&str> = template.trim_matches('/').split('/').collect();
-    let c: Vec<&str> = concrete.trim_matches('/').split('/').collect();
-    t.len() == c.len()
-        && t.iter()
-            .zip(&c)
-            .all(|(t, c)| (t.starts_with('{') && t.ends_with('}')) || t.eq_ignore_ascii_case(c))
-}
-
-/// The operation for a method and concrete path; literal templates win over `{param}` ones
-/// (`/Agent/me` over `/Agent/{id}`).
-pub(crate) fn operation<'a>(
-    spec: &'a Value,
-    method: &str,
-    concrete: &str,
-) -> Option<(&'a str, &'a Value)> {
-    let paths = spec["paths"].as_object()?;
-    let mut found: Vec<(&str, &Value)> = paths
-        .iter()
-        .filter(|(p, _)| fits(p, concrete))
-        .filter_map(|(p, item)| Some((p.as_str(), item.get(method.to_lowercase())?)))
-        .collect();
-    found.sort_by_key(|(p, _)| p.matches('{').count());
-    found.into_iter().next()
-}
-
-pub(crate) fn query_params(op: &Value) -> Vec<String> {
-    op["parameters"]
-        .as_array()
-        .map(|ps| {
-            ps.iter()
-                .filter(|p| p["in"] == "query")
-                .filter_map(|p| p["name"].as_str().map(str::to_lowercase))
-                .collect()
-        })
-        .unwrap_or_default()
-}
+use crate::support::openapi::{fits, halo_openapi as spec, operation, query_params};
 
 #[test]
 fn paths_match_templates_case_insensitively() {

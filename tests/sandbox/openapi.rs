@@ -56,15 +56,7 @@ fn served_routes_exist_in_halo_openapi() {
             ));
             continue;
         };
-        let known: Vec<String> = op["parameters"]
-            .as_array()
-            .map(|ps| {
-                ps.iter()
-                    .filter(|p| p["in"] == "query")
-                    .filter_map(|p| p["name"].as_str().map(str::to_lowercase))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let known = crate::support::openapi::query_params(op);
         for q in &route.query_params {
             if !known.contains(&q.to_lowercase()) {
                 problems.push(format!(
