@@ -43,7 +43,7 @@ async fn services_acorn_lacks(app: &TestApp) -> Vec<String> {
 
 /// What the sandbox says Acorn lacks: every catalogue service without an Acorn subscription.
 fn expected_services(app: &TestApp) -> Vec<String> {
-    app.sandbox.as_ref().expect("sandbox").read(|d| {
+    app.sandbox().read(|d| {
         d.services
             .iter()
             .filter(|s| !d.subscriptions.contains(&(demo::ACORN_CLIENT_ID, s.id)))
@@ -55,7 +55,7 @@ fn expected_services(app: &TestApp) -> Vec<String> {
 /// Acorn Opportunity tickets whose summary has the example's form, counted by summary.
 fn opportunity_tickets(app: &TestApp) -> BTreeMap<String, Vec<halo_mcp::sandbox::model::Ticket>> {
     let mut by_summary: BTreeMap<String, Vec<_>> = BTreeMap::new();
-    for t in app.sandbox.as_ref().expect("sandbox").tickets() {
+    for t in app.sandbox().tickets() {
         if t.tickettype_id == demo::TICKETTYPE_OPPORTUNITY
             && t.client_id == demo::ACORN_CLIENT_ID
             && t.summary.starts_with("Acorn Construction - ")

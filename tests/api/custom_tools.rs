@@ -82,7 +82,7 @@ async fn report_tool_returns_a_table_with_a_row_cap() {
     assert_eq!(all["report"]["id"], demo::WHITESPACE_REPORT_ID);
     assert_eq!(all["columns"], json!(["Service", "Category", "Status"]));
     assert_eq!(all["filters"]["customer"]["id"], demo::ACORN_CLIENT_ID);
-    let services = app.sandbox.as_ref().unwrap().read(|d| d.services.len());
+    let services = app.sandbox().read(|d| d.services.len());
     assert_eq!(all["row_count"], services);
     assert_eq!(all["rows"].as_array().unwrap().len(), services);
     assert_eq!(all["has_more"], false);
@@ -282,9 +282,7 @@ async fn bound_create_tool_creates_with_its_fixed_type_and_defaults() {
         .await;
     let id = created["id"].as_i64().expect("ticket id");
     let ticket = app
-        .sandbox
-        .as_ref()
-        .unwrap()
+        .sandbox()
         .read(|d| d.ticket(id).cloned())
         .expect("ticket in the sandbox");
     assert_eq!(ticket.tickettype_id, demo::TICKETTYPE_OPPORTUNITY);
@@ -311,7 +309,7 @@ async fn bound_create_tool_creates_with_its_fixed_type_and_defaults() {
 #[tokio::test]
 async fn automation_tools_run_runbooks_and_report_what_they_did() {
     let app = spawn_app().await;
-    let sandbox = app.sandbox.as_ref().unwrap();
+    let sandbox = app.sandbox();
     let ticket_id = sandbox.read(|d| {
         d.tickets
             .iter()
@@ -549,7 +547,7 @@ async fn json_tools_files_work_too() {
 async fn report_runs_are_not_retried_and_send_only_known_parameters() {
     use halo_mcp::sandbox::{Fault, FaultKind};
     let app = spawn_app().await;
-    let sandbox = app.sandbox.as_ref().unwrap();
+    let sandbox = app.sandbox();
     let report_calls = || {
         sandbox
             .request_log()

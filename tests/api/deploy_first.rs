@@ -73,18 +73,14 @@ async fn outside_the_functions_host_a_missing_setting_still_stops_the_process() 
 async fn a_halo_rate_limit_refusal_logs_the_warning_the_alert_counts() {
     use halo_mcp::sandbox::{Fault, FaultKind};
     let app = crate::support::app::spawn_app().await;
-    app.sandbox
-        .as_ref()
-        .expect("the embedded sandbox runs")
-        .faults()
-        .inject(Fault {
-            path_contains: Some("/api/tickets".into()),
-            method: None,
-            times: 1,
-            kind: FaultKind::RateLimited {
-                retry_after_secs: 120,
-            },
-        });
+    app.sandbox().faults().inject(Fault {
+        path_contains: Some("/api/tickets".into()),
+        method: None,
+        times: 1,
+        kind: FaultKind::RateLimited {
+            retry_after_secs: 120,
+        },
+    });
     let error = app.call_err("get_ticket", json!({"ticket_id": 1001})).await;
     assert!(error.contains("Try again in"), "{error}");
     // capture_logs() writes every test's JSON lines to one file per test process.

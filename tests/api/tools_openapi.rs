@@ -96,11 +96,7 @@ async fn every_tool_sends_only_documented_paths_and_parameters() {
     let served = served_routes();
     let mut problems = Vec::new();
     let mut unhonoured = BTreeSet::new();
-    let log = app
-        .sandbox
-        .as_ref()
-        .expect("embedded sandbox")
-        .request_log();
+    let log = app.sandbox().request_log();
     for request in log.iter().filter(|r| r.path.starts_with("/api/")) {
         let concrete = &request.path["/api".len()..];
         let Some((template, op)) = operation(&spec, &request.method, concrete) else {

@@ -4,21 +4,17 @@
 
 use std::time::{Duration, Instant};
 
-use halo_mcp::sandbox::{Fault, FaultKind, SandboxState};
+use halo_mcp::sandbox::{Fault, FaultKind};
 use serde_json::json;
 
-use crate::support::app::{TestApp, spawn_app, spawn_app_with};
-
-fn sandbox(app: &TestApp) -> &SandboxState {
-    app.sandbox.as_ref().expect("the embedded sandbox runs")
-}
+use crate::support::app::{spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn a_huge_retry_after_is_capped_at_the_rate_window() {
     let app = spawn_app_with(&[("HALO_RATE_WINDOW_SECS", "2")]).await;
     let page = app.call_ok("search_tickets", json!({"page_size": 1})).await;
     let id = page["tickets"][0]["id"].as_i64().unwrap();
-    sandbox(&app).faults().inject(Fault {
+    app.sandbox().faults().inject(Fault {
         path_contains: Some("/api/tickets".into()),
         method: None,
         times: 1,
@@ -54,8 +50,8 @@ async fn a_500_on_a_write_may_have_been_applied_and_is_not_retried() {
         json!({"customer": "Acorn Construction", "page_size": 1}),
     )
     .await;
-    let before = sandbox(&app).request_log().len();
-    sandbox(&app).faults().inject(Fault {
+    let before = app.sandbox().request_log().len();
+    app.sandbox().faults().inject(Fault {
         path_contains: Some("/api/tickets".into()),
         method: Some(http::Method::POST),
         times: 5,
@@ -72,7 +68,7 @@ async fn a_500_on_a_write_may_have_been_applied_and_is_not_retried() {
         "{error}"
     );
     assert!(error.contains("check Halo before trying again"), "{error}");
-    let posts = sandbox(&app).request_log()[before..]
+    let posts = app.sandbox().request_log()[before..]
         .iter()
         .filter(|r| r.method == "POST" && r.path.contains("/api/tickets"))
         .count();

@@ -36,9 +36,7 @@ async fn works(app: &TestApp, bearer: &str) {
 }
 
 fn validations(app: &TestApp) -> usize {
-    app.sandbox
-        .as_ref()
-        .unwrap()
+    app.sandbox()
         .request_log()
         .iter()
         .filter(|r| r.path.ends_with("/agent/me"))
