@@ -3,6 +3,9 @@
 //! fakes, log hygiene, the consent page for dynamically registered clients, and the sign-in
 //! server against a hostile client (issue 12).
 
+#[path = "support/mod.rs"]
+mod support;
+
 mod auth {
     mod connector_refresh;
     mod consent;

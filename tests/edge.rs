@@ -3,11 +3,10 @@
 //! 413 a write-first client can read, halo-token validation that junk bearers cannot use to
 //! spend the Halo budget, Halo's Retry-After and 500s on writes, and log lines nobody can forge.
 
-#[path = "api/helpers.rs"]
-mod helpers;
+#[path = "support/mod.rs"]
+mod support;
 
 mod edge {
-    pub mod binary;
     mod body_limit;
     mod connections;
     mod halo_faults;

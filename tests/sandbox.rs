@@ -2,6 +2,9 @@
 //! errors, scopes and roles, every OAuth grant, the sign-in page, the rate limit, reports,
 //! persistence, concurrency, fault injection, and the check against Halo's OpenAPI document.
 
+#[path = "support/mod.rs"]
+mod support;
+
 #[path = "sandbox/common.rs"]
 mod common;
 

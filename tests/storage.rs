@@ -8,3 +8,5 @@ mod storage {
 
 #[path = "auth/helpers.rs"]
 mod helpers;
+#[path = "support/mod.rs"]
+mod support;

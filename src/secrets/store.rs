@@ -112,10 +112,29 @@ mod tests {
     use futures::future::BoxFuture;
     use parking_lot::Mutex;
 
-    struct Fake(Mutex<Option<String>>);
+    /// The vault's value (`None`: down), and how many reads it has answered.
+    struct Fake(Mutex<Option<String>>, std::sync::atomic::AtomicUsize);
+
+    impl Fake {
+        fn reads(&self) -> usize {
+            self.1.load(std::sync::atomic::Ordering::SeqCst)
+        }
+
+        /// Waits until the refresh loop has read the vault again: the event the test needs,
+        /// rather than a guess at how long the loop takes.
+        async fn refreshed(&self) {
+            let before = self.reads();
+            let deadline = std::time::Instant::now() + Duration::from_secs(5);
+            while self.reads() == before {
+                assert!(std::time::Instant::now() < deadline, "no refresh");
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        }
+    }
 
     impl SecretSource for Fake {
         fn fetch<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Result<String, SecretError>> {
+            self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             let value = self.0.lock().clone();
             Box::pin(async move {
                 value.ok_or_else(|| SecretError::Unreachable {
@@ -128,17 +147,17 @@ mod tests {
 
     #[tokio::test]
     async fn caches_refreshes_and_survives_an_outage() {
-        let fake = Arc::new(Fake(Mutex::new(None)));
+        let fake = Arc::new(Fake(Mutex::new(None), Default::default()));
         let store = SecretStore::new(fake.clone(), Duration::from_millis(50));
         let err = store.get("s").await.expect_err("down at start");
         assert!(err.to_string().contains("Key Vault unreachable"));
         *fake.0.lock() = Some("v1".into());
         assert_eq!(store.get("s").await.unwrap(), "v1");
         *fake.0.lock() = Some("v2".into());
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        fake.refreshed().await;
         assert_eq!(store.get("s").await.unwrap(), "v2");
         *fake.0.lock() = None;
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        fake.refreshed().await;
         assert_eq!(store.get("s").await.unwrap(), "v2", "last good value kept");
     }
 

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use halo_mcp::sandbox::demo;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::support::app::{TestApp, spawn_app};
 
 /// The services the report marks "Does NOT have", read the way an agent reads the table.
 async fn services_acorn_lacks(app: &TestApp) -> Vec<String> {
@@ -43,7 +43,7 @@ async fn services_acorn_lacks(app: &TestApp) -> Vec<String> {
 
 /// What the sandbox says Acorn lacks: every catalogue service without an Acorn subscription.
 fn expected_services(app: &TestApp) -> Vec<String> {
-    app.sandbox.as_ref().expect("sandbox").read(|d| {
+    app.sandbox().read(|d| {
         d.services
             .iter()
             .filter(|s| !d.subscriptions.contains(&(demo::ACORN_CLIENT_ID, s.id)))
@@ -55,7 +55,7 @@ fn expected_services(app: &TestApp) -> Vec<String> {
 /// Acorn Opportunity tickets whose summary has the example's form, counted by summary.
 fn opportunity_tickets(app: &TestApp) -> BTreeMap<String, Vec<halo_mcp::sandbox::model::Ticket>> {
     let mut by_summary: BTreeMap<String, Vec<_>> = BTreeMap::new();
-    for t in app.sandbox.as_ref().expect("sandbox").tickets() {
+    for t in app.sandbox().tickets() {
         if t.tickettype_id == demo::TICKETTYPE_OPPORTUNITY
             && t.client_id == demo::ACORN_CLIENT_ID
             && t.summary.starts_with("Acorn Construction - ")
@@ -136,6 +136,7 @@ async fn whitespace_report_then_one_opportunity_per_missing_service() {
 async fn the_bound_create_opportunity_tool_does_the_same() {
     let app = spawn_app().await;
     let lacking = services_acorn_lacks(&app).await;
+    assert!(!lacking.is_empty(), "the demo has services Acorn lacks");
     for service in &lacking {
         let text = format!("Acorn Construction - {service}");
         app.call_ok(
@@ -150,6 +151,13 @@ async fn the_bound_create_opportunity_tool_does_the_same() {
         .await;
     }
     let held = opportunity_tickets(&app);
-    assert_eq!(held.len(), expected_services(&app).len());
-    assert!(held.values().all(|t| t.len() == 1 && t[0].team == "Sales"));
+    assert_eq!(
+        held.len(),
+        expected_services(&app).len(),
+        "one ticket per missing service"
+    );
+    let tickets: Vec<_> = held.values().collect();
+    crate::support::assert::all_match(&tickets, "bound create tickets", |t| {
+        t.len() == 1 && t[0].team == "Sales"
+    });
 }

@@ -4,10 +4,10 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::support::app::{TestApp, spawn_app};
 
 fn halo_calls(app: &TestApp) -> usize {
-    app.sandbox.as_ref().expect("sandbox").request_log().len()
+    app.sandbox().request_log().len()
 }
 
 #[tokio::test]
@@ -111,7 +111,7 @@ async fn argument_mistakes_are_plain_words_naming_the_argument() {
 #[tokio::test]
 async fn ambiguous_dates_are_refused_and_accepted_forms_are_documented() {
     let app = spawn_app().await;
-    let actions_before = app.sandbox.as_ref().unwrap().actions().len();
+    let actions_before = app.sandbox().actions().len();
     let error = app
         .call_err(
             "log_time",
@@ -133,10 +133,7 @@ async fn ambiguous_dates_are_refused_and_accepted_forms_are_documented() {
         error.contains("is not a date") && error.contains("\"yesterday\" (09:00 UTC)"),
         "{error}"
     );
-    assert_eq!(
-        app.sandbox.as_ref().unwrap().actions().len(),
-        actions_before
-    );
+    assert_eq!(app.sandbox().actions().len(), actions_before);
     // An unambiguous day-first date is fine and says what it was read as.
     let logged = app
         .call_ok(

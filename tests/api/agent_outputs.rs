@@ -5,7 +5,7 @@
 use halo_mcp::sandbox::demo::BEN_CASTLE_EMAIL;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::support::app::{TestApp, spawn_app};
 
 fn is_second_utc(s: &str) -> bool {
     chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ").is_ok()

@@ -2,15 +2,11 @@
 //! load errors, name resolution), bound create-ticket tools, automation tools, tool selection,
 //! and bad tools files stopping start-up.
 
-use std::collections::HashMap;
-
-use halo_mcp::config::{Config, Env};
 use halo_mcp::mcp::schema::{JsonObject, violations};
 use halo_mcp::sandbox::demo;
-use halo_mcp::startup::Application;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::support::app::{TestApp, app, spawn_app, spawn_app_with};
 
 /// Writes a tools file into a temporary directory kept alive by the returned guard.
 fn tools_file(name: &str, text: &str) -> (tempfile::TempDir, String) {
@@ -23,16 +19,11 @@ fn tools_file(name: &str, text: &str) -> (tempfile::TempDir, String) {
 
 /// The start-up error for this configuration.
 async fn build_error(vars: &[(&str, &str)]) -> String {
-    let mut env: HashMap<String, String> = HashMap::new();
-    env.insert("PORT".into(), "0".into());
-    for (k, v) in vars {
-        env.insert(k.to_string(), v.to_string());
-    }
-    let config = Config::load(&Env::from_map(env)).expect("configuration is valid");
-    match Application::build(config).await {
-        Ok(_) => panic!("start-up should fail for {vars:?}"),
-        Err(e) => e.to_string(),
-    }
+    app()
+        .unset("RUST_LOG")
+        .vars(vars.iter().copied())
+        .build_error()
+        .await
 }
 
 async fn tool_names(app: &TestApp) -> Vec<String> {
@@ -91,7 +82,7 @@ async fn report_tool_returns_a_table_with_a_row_cap() {
     assert_eq!(all["report"]["id"], demo::WHITESPACE_REPORT_ID);
     assert_eq!(all["columns"], json!(["Service", "Category", "Status"]));
     assert_eq!(all["filters"]["customer"]["id"], demo::ACORN_CLIENT_ID);
-    let services = app.sandbox.as_ref().unwrap().read(|d| d.services.len());
+    let services = app.sandbox().read(|d| d.services.len());
     assert_eq!(all["row_count"], services);
     assert_eq!(all["rows"].as_array().unwrap().len(), services);
     assert_eq!(all["has_more"], false);
@@ -173,9 +164,8 @@ async fn report_periods_become_halo_dates() {
     );
     // Every row falls in the month before this one.
     let month = &from[..7];
-    for row in last_month["rows"].as_array().unwrap() {
-        assert_eq!(row[1], month, "{row}");
-    }
+    let rows = crate::support::assert::rows(&last_month, "rows");
+    crate::support::assert::all_match(rows, "rows of last month", |row| row[1] == month);
 
     let custom = app
         .call_ok(
@@ -292,9 +282,7 @@ async fn bound_create_tool_creates_with_its_fixed_type_and_defaults() {
         .await;
     let id = created["id"].as_i64().expect("ticket id");
     let ticket = app
-        .sandbox
-        .as_ref()
-        .unwrap()
+        .sandbox()
         .read(|d| d.ticket(id).cloned())
         .expect("ticket in the sandbox");
     assert_eq!(ticket.tickettype_id, demo::TICKETTYPE_OPPORTUNITY);
@@ -321,7 +309,7 @@ async fn bound_create_tool_creates_with_its_fixed_type_and_defaults() {
 #[tokio::test]
 async fn automation_tools_run_runbooks_and_report_what_they_did() {
     let app = spawn_app().await;
-    let sandbox = app.sandbox.as_ref().unwrap();
+    let sandbox = app.sandbox();
     let ticket_id = sandbox.read(|d| {
         d.tickets
             .iter()
@@ -559,7 +547,7 @@ async fn json_tools_files_work_too() {
 async fn report_runs_are_not_retried_and_send_only_known_parameters() {
     use halo_mcp::sandbox::{Fault, FaultKind};
     let app = spawn_app().await;
-    let sandbox = app.sandbox.as_ref().unwrap();
+    let sandbox = app.sandbox();
     let report_calls = || {
         sandbox
             .request_log()

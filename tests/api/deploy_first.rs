@@ -2,35 +2,27 @@
 //! HALO_URL set and HALO_CLIENT_ID still missing keeps running and explains itself. Also the
 //! warning operators alert on when Halo's rate limit refuses a tool call.
 
-use std::process::{Command, Stdio};
-
-use crate::helpers::{Child, free_port, wait_for_readiness};
+use crate::support::binary::binary;
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn missing_halo_settings_give_503_with_the_setting_on_healthz_and_mcp() {
-    let port = free_port();
     // What `azd up` deploys before the Halo application exists: an Azure host name, a Halo URL,
     // oauth mode, the token key's secret name, and no HALO_CLIENT_ID.
-    let child = Command::new(env!("CARGO_BIN_EXE_halo-mcp"))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("FUNCTIONS_CUSTOMHANDLER_PORT", port.to_string())
-        .env("FUNCTIONS_WORKER_RUNTIME", "custom")
-        .env("WEBSITE_HOSTNAME", "halo-mcp-test.azurewebsites.net")
-        .env("HALO_URL", "https://acme.halopsa.com")
-        .env("MCP_AUTH_MODE", "oauth")
-        .env("HALO_CLIENT_ID", "")
-        .env("MCP_TOKEN_KEY_SECRET_NAME", "mcp-token-key")
-        .env("KEY_VAULT_URL", "https://kv-test.vault.azure.net/")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let mut child = Child(child);
+    let child = binary()
+        .functions_host()
+        .vars([
+            ("WEBSITE_HOSTNAME", "halo-mcp-test.azurewebsites.net"),
+            ("HALO_URL", "https://acme.halopsa.com"),
+            ("MCP_AUTH_MODE", "oauth"),
+            ("HALO_CLIENT_ID", ""),
+            ("MCP_TOKEN_KEY_SECRET_NAME", "mcp-token-key"),
+            ("KEY_VAULT_URL", "https://kv-test.vault.azure.net/"),
+        ])
+        .start()
+        .await;
     let http = reqwest::Client::new();
-    let base = format!("http://127.0.0.1:{port}");
-    wait_for_readiness(&mut child, &http, &base).await;
+    let base = child.base_url.clone();
 
     let health = http.get(format!("{base}/healthz")).send().await.unwrap();
     assert_eq!(health.status(), 503);
@@ -55,22 +47,9 @@ async fn missing_halo_settings_give_503_with_the_setting_on_healthz_and_mcp() {
     );
 
     // Stopped the way the host stops it; the problem was logged once, as an error on stderr.
-    let pid = child.0.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let output = std::mem::replace(
-        &mut child.0,
-        Command::new("true").spawn().expect("placeholder"),
-    )
-    .wait_with_output()
-    .expect("output");
+    let output = child.terminate().await;
     assert!(output.status.success(), "exit status {}", output.status);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = output.stderr;
     let logged = stderr
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
@@ -83,12 +62,9 @@ async fn missing_halo_settings_give_503_with_the_setting_on_healthz_and_mcp() {
 
 #[tokio::test]
 async fn outside_the_functions_host_a_missing_setting_still_stops_the_process() {
-    let output = Command::new(env!("CARGO_BIN_EXE_halo-mcp"))
-        .env_clear()
-        .env("HALO_URL", "https://acme.halopsa.com")
-        .env("PORT", "0")
-        .output()
-        .unwrap();
+    let output = binary()
+        .vars([("HALO_URL", "https://acme.halopsa.com"), ("PORT", "0")])
+        .run(&[]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("HALO_CLIENT_ID"));
 }
@@ -96,25 +72,19 @@ async fn outside_the_functions_host_a_missing_setting_still_stops_the_process() 
 #[tokio::test]
 async fn a_halo_rate_limit_refusal_logs_the_warning_the_alert_counts() {
     use halo_mcp::sandbox::{Fault, FaultKind};
-    let app = crate::helpers::spawn_app().await;
-    app.sandbox
-        .as_ref()
-        .expect("the embedded sandbox runs")
-        .faults()
-        .inject(Fault {
-            path_contains: Some("/api/tickets".into()),
-            method: None,
-            times: 1,
-            kind: FaultKind::RateLimited {
-                retry_after_secs: 120,
-            },
-        });
+    let app = crate::support::app::spawn_app().await;
+    app.sandbox().faults().inject(Fault {
+        path_contains: Some("/api/tickets".into()),
+        method: None,
+        times: 1,
+        kind: FaultKind::RateLimited {
+            retry_after_secs: 120,
+        },
+    });
     let error = app.call_err("get_ticket", json!({"ticket_id": 1001})).await;
     assert!(error.contains("Try again in"), "{error}");
     // capture_logs() writes every test's JSON lines to one file per test process.
-    let log = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("logs")
-        .join(format!("api-{}.log", std::process::id()));
+    let log = crate::support::logs::captured_file();
     let text = std::fs::read_to_string(&log).expect("the captured log");
     let found = text
         .lines()

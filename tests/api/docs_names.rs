@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use serde_json::json;
 
-use crate::helpers::spawn_app;
+use crate::support::app::spawn_app;
 
 /// Backticked snake_case names in the docs that are not tools or arguments, by what they are.
 const OTHER_NAMES: &[(&str, &[&str])] = &[

@@ -3,14 +3,10 @@
 
 use std::time::Duration;
 
-use halo_mcp::sandbox::{Fault, FaultKind, SandboxState};
+use halo_mcp::sandbox::{Fault, FaultKind};
 use serde_json::json;
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_with};
-
-fn sandbox(app: &TestApp) -> &SandboxState {
-    app.sandbox.as_ref().expect("the embedded sandbox runs")
-}
+use crate::support::app::{TestApp, spawn_app, spawn_app_with};
 
 fn on_tickets(kind: FaultKind, times: u32) -> Fault {
     Fault {
@@ -32,13 +28,13 @@ async fn transient_gateway_errors_on_reads_are_retried() {
     let app = spawn_app().await;
     let id = some_ticket(&app).await;
     for status in [502, 503, 504] {
-        sandbox(&app)
+        app.sandbox()
             .faults()
             .inject(on_tickets(FaultKind::Status(status), 1));
         let ticket = app.call_ok("get_ticket", json!({"ticket_id": id})).await;
         assert_eq!(ticket["id"], id, "after one {status}");
     }
-    sandbox(&app)
+    app.sandbox()
         .faults()
         .inject(on_tickets(FaultKind::ResetConnection, 1));
     let ticket = app.call_ok("get_ticket", json!({"ticket_id": id})).await;
@@ -50,20 +46,20 @@ async fn persistent_failures_become_clear_tool_errors_within_the_budget() {
     let app = spawn_app().await;
     let id = some_ticket(&app).await;
     for status in [500, 502, 503, 504] {
-        sandbox(&app)
+        app.sandbox()
             .faults()
             .inject(on_tickets(FaultKind::Status(status), 10));
         let error = app.call_err("get_ticket", json!({"ticket_id": id})).await;
         assert!(error.contains("Halo is failing"), "{status}: {error}");
-        sandbox(&app).faults().clear();
+        app.sandbox().faults().clear();
     }
     // Bounded: a persistent 503 is tried at most three times.
-    let before = sandbox(&app).request_log().len();
-    sandbox(&app)
+    let before = app.sandbox().request_log().len();
+    app.sandbox()
         .faults()
         .inject(on_tickets(FaultKind::Status(503), 10));
     app.call_err("get_ticket", json!({"ticket_id": id})).await;
-    let ticket_requests = sandbox(&app).request_log()[before..]
+    let ticket_requests = app.sandbox().request_log()[before..]
         .iter()
         .filter(|r| r.path.contains("/api/tickets"))
         .count();
@@ -75,7 +71,7 @@ async fn rate_limits_are_honoured_or_reported_with_the_wait() {
     let app = spawn_app().await;
     let id = some_ticket(&app).await;
     // A short Retry-After is waited out within the read budget.
-    sandbox(&app).faults().inject(on_tickets(
+    app.sandbox().faults().inject(on_tickets(
         FaultKind::RateLimited {
             retry_after_secs: 1,
         },
@@ -83,7 +79,7 @@ async fn rate_limits_are_honoured_or_reported_with_the_wait() {
     ));
     app.call_ok("get_ticket", json!({"ticket_id": id})).await;
     // A long one is reported with the wait, without sleeping through it.
-    sandbox(&app).faults().inject(on_tickets(
+    app.sandbox().faults().inject(on_tickets(
         FaultKind::RateLimited {
             retry_after_secs: 120,
         },
@@ -97,7 +93,7 @@ async fn rate_limits_are_honoured_or_reported_with_the_wait() {
 async fn slow_answers_time_out_with_a_clear_error() {
     let app = spawn_app_with(&[("HALO_TIMEOUT_SECS", "1")]).await;
     let id = some_ticket(&app).await;
-    sandbox(&app)
+    app.sandbox()
         .faults()
         .inject(on_tickets(FaultKind::Delay(Duration::from_secs(3)), 5));
     let error = app.call_err("get_ticket", json!({"ticket_id": id})).await;
@@ -108,12 +104,12 @@ async fn slow_answers_time_out_with_a_clear_error() {
 async fn unreadable_answers_are_reported() {
     let app = spawn_app().await;
     let id = some_ticket(&app).await;
-    sandbox(&app)
+    app.sandbox()
         .faults()
         .inject(on_tickets(FaultKind::MalformedJson, 1));
     let error = app.call_err("get_ticket", json!({"ticket_id": id})).await;
     assert!(error.contains("malformed JSON"), "{error}");
-    sandbox(&app)
+    app.sandbox()
         .faults()
         .inject(on_tickets(FaultKind::WrongContentType, 1));
     let error = app.call_err("get_ticket", json!({"ticket_id": id})).await;
@@ -129,8 +125,8 @@ async fn a_create_whose_response_is_lost_is_not_duplicated() {
         json!({"customer": "Acorn Construction", "page_size": 1}),
     )
     .await;
-    let before = sandbox(&app).tickets().len();
-    sandbox(&app).faults().inject(Fault {
+    let before = app.sandbox().tickets().len();
+    app.sandbox().faults().inject(Fault {
         path_contains: Some("/api/tickets".into()),
         method: Some(http::Method::POST),
         times: 1,
@@ -146,13 +142,14 @@ async fn a_create_whose_response_is_lost_is_not_duplicated() {
         error.contains("may or may not have been applied"),
         "{error}"
     );
-    let created: Vec<_> = sandbox(&app)
+    let created: Vec<_> = app
+        .sandbox()
         .tickets()
         .into_iter()
         .filter(|t| t.summary == "Lost response probe")
         .collect();
     assert_eq!(created.len(), 1, "exactly one ticket after a lost response");
-    assert_eq!(sandbox(&app).tickets().len(), before + 1);
+    assert_eq!(app.sandbox().tickets().len(), before + 1);
 }
 
 #[tokio::test]

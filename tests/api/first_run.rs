@@ -3,30 +3,19 @@
 //! every sign-in mode (run here through a real shell), and the README's first curl returns
 //! real demo data.
 
-use std::collections::HashMap;
-
 use halo_mcp::banner;
-use halo_mcp::config::{Config, Env};
 use halo_mcp::sandbox::demo;
-use halo_mcp::startup::Application;
+
+use crate::support::app::{TestApp, app};
 
 /// Builds the app as `main` does and returns its banner; the app serves until the test ends.
-async fn start(vars: &[(&str, &str)]) -> (String, tokio::sync::oneshot::Sender<()>) {
-    crate::helpers::capture_logs();
-    let mut env: HashMap<String, String> = HashMap::new();
-    env.insert("PORT".into(), "0".into());
-    env.insert("RUST_LOG".into(), "warn".into());
-    for (k, v) in vars {
-        env.insert(k.to_string(), v.to_string());
-    }
-    let config = Config::load(&Env::from_map(env)).expect("valid configuration");
-    let app = Application::build(config).await.expect("app builds");
-    let text = banner::server(&app);
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(app.run_until(async {
-        let _ = rx.await;
-    }));
-    (text, tx)
+async fn start(vars: &[(&str, &str)]) -> (String, TestApp) {
+    let (app, text) = app()
+        .vars(vars.iter().copied())
+        .capture_logs()
+        .spawn_inspecting(banner::server)
+        .await;
+    (text, app)
 }
 
 /// The shell lines under "Try it:" (the interactive Inspector line is for people).

@@ -1,27 +1,13 @@
 //! The binary started the way the Azure Functions host starts a custom handler.
 
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-use crate::helpers::{Child, free_port, wait_for_readiness};
+use crate::support::binary::binary;
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn binary_serves_on_the_functions_port_and_stops_on_sigterm() {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_halo-mcp"))
-        .env_clear()
-        .env("FUNCTIONS_CUSTOMHANDLER_PORT", port.to_string())
-        .env("FUNCTIONS_WORKER_RUNTIME", "custom")
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let mut child = Child(child);
+    let child = binary().functions_host().start().await;
     let http = reqwest::Client::new();
-    let base = format!("http://127.0.0.1:{port}");
-    wait_for_readiness(&mut child, &http, &base).await;
+    let base = child.base_url.clone();
     let response = http
         .post(format!("{base}/mcp"))
         .json(&json!({"jsonrpc":"2.0","id":"1","method":"initialize","params":{
@@ -49,37 +35,11 @@ async fn binary_serves_on_the_functions_port_and_stops_on_sigterm() {
     }
 
     // Graceful shutdown on SIGTERM, as the host sends.
-    let pid = child.0.id().to_string();
-    let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-    assert!(status.success());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(status) = child.0.try_wait().unwrap() {
-            assert!(status.success(), "exit status {status}");
-            break;
-        }
-        assert!(Instant::now() < deadline, "did not stop on SIGTERM");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let mut stderr = String::new();
-    let mut errors = String::new();
-    use std::io::Read;
+    let output = child.terminate().await;
+    assert!(output.status.success(), "exit status {}", output.status);
     // Info lines go to stdout (the host logs them as Information), warnings and errors to
     // stderr; the variable keeps its old name so the assertions below read as before.
-    child
-        .0
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    child
-        .0
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut errors)
-        .unwrap();
+    let (stderr, errors) = (output.stdout, output.stderr);
     assert!(
         !errors.contains("\"INFO\""),
         "info lines must not reach stderr, where the host logs them as errors: {errors}"
@@ -120,10 +80,7 @@ async fn binary_serves_on_the_functions_port_and_stops_on_sigterm() {
 
 #[tokio::test]
 async fn help_documents_every_setting() {
-    let output = Command::new(env!("CARGO_BIN_EXE_halo-mcp"))
-        .arg("--help")
-        .output()
-        .unwrap();
+    let output = binary().run(&["--help"]);
     assert!(output.status.success());
     let help = String::from_utf8_lossy(&output.stdout);
     for setting in halo_mcp::config::SETTINGS {
@@ -133,11 +90,7 @@ async fn help_documents_every_setting() {
 
 #[tokio::test]
 async fn bad_configuration_names_the_variable() {
-    let output = Command::new(env!("CARGO_BIN_EXE_halo-mcp"))
-        .env_clear()
-        .env("PORT", "eighty")
-        .output()
-        .unwrap();
+    let output = binary().var("PORT", "eighty").run(&[]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("PORT"), "{stderr}");

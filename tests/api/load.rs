@@ -6,24 +6,16 @@
 //! `.ci/package.sh` runs it against the packaged release binary:
 //! `HALO_MCP_BIN=<release binary> cargo test --test api load -- --ignored`.
 
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::support::binary::binary;
+
 const CALLS: usize = 20_000;
 const CONCURRENCY: usize = 64;
-
-struct Child(std::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn rss_kb(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
@@ -105,36 +97,20 @@ async fn run(http: &reqwest::Client, url: &str, calls: usize) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "minutes in a debug build; .ci/package.sh runs it against the release binary"]
 async fn twenty_thousand_calls_at_concurrency_64_without_errors_or_memory_growth() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port");
-    let binary =
-        std::env::var("HALO_MCP_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_halo-mcp").into());
-    eprintln!("load: running {binary}");
-    let child = Command::new(&binary)
-        .env_clear()
-        .env("PORT", port.to_string())
-        .env("RUST_LOG", "error")
+    // `HALO_MCP_BIN` names the release binary when .ci/package.sh runs this.
+    let child = binary()
+        .var("RUST_LOG", "error")
         // The client-side Halo limit (250 per 5 minutes by default) would throttle a load test.
-        .env("HALO_RATE_LIMIT", "100000000")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let child = Child(child);
-    let pid = child.0.id();
-    let base = format!("http://127.0.0.1:{port}");
+        .var("HALO_RATE_LIMIT", "100000000")
+        .start()
+        .await;
+    let pid = child.pid();
+    let base = child.base_url.clone();
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(CONCURRENCY)
         .timeout(Duration::from_secs(60))
         .build()
         .expect("client");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while http.get(format!("{base}/healthz")).send().await.is_err() {
-        assert!(Instant::now() < deadline, "the binary never answered");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
     let url = format!("{base}/mcp");
     // Warm up: lookup caches, connection pools, allocator arenas.
     let warm_errors = run(&http, &url, 2_000).await;

@@ -1,7 +1,8 @@
 //! End-to-end tests: the real application (or the real binary) against the Halo sandbox,
 //! driven over HTTP the way MCP clients drive it.
 
-mod helpers;
+#[path = "../support/mod.rs"]
+mod support;
 
 mod acorn_example;
 mod agent_arguments;

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::spawn_app;
+use crate::support::app::spawn_app;
 
 fn copilot_initialize() -> Value {
     json!({"jsonrpc":"2.0","id":"1","method":"initialize","params":{"capabilities":{},

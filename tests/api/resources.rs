@@ -4,15 +4,10 @@
 
 use chrono::Utc;
 use halo_mcp::sandbox::model::KbArticle;
-use halo_mcp::sandbox::{Fault, FaultKind, SandboxState};
+use halo_mcp::sandbox::{Fault, FaultKind};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_with};
-use crate::tools_openapi;
-
-fn sandbox(app: &TestApp) -> &SandboxState {
-    app.sandbox.as_ref().expect("the embedded sandbox runs")
-}
+use crate::support::app::{TestApp, spawn_app, spawn_app_with};
 
 /// A JSON-RPC request sent as a legacy client on `version` sends it (header after initialize).
 async fn rpc_as(app: &TestApp, version: &str, method: &str, params: Value) -> Value {
@@ -69,7 +64,7 @@ fn text_of(read: &Value) -> String {
 }
 
 fn halo_requests(app: &TestApp) -> usize {
-    sandbox(app)
+    app.sandbox()
         .request_log()
         .iter()
         .filter(|r| r.path.starts_with("/api/"))
@@ -142,7 +137,7 @@ async fn an_article_reads_as_a_markdown_document() {
 #[tokio::test]
 async fn a_huge_article_is_cut_below_the_cap_with_a_note() {
     let app = spawn_app().await;
-    sandbox(&app).write(|d| {
+    app.sandbox().write(|d| {
         let a = d.articles.iter_mut().find(|a| a.id == 1).unwrap();
         // Three-byte characters: each section's character limit still adds up past 100 KB.
         a.description_html = format!("<p>{}</p>", "日本語 ".repeat(30_000));
@@ -182,7 +177,7 @@ async fn forbidden_records_are_not_found_and_halo_failures_are_internal_errors()
         times: 10,
         kind,
     };
-    sandbox(&app)
+    app.sandbox()
         .faults()
         .inject(on("/api/tickets/1001", FaultKind::Status(403)));
     let forbidden = read(&app, "halo://tickets/1001").await;
@@ -193,8 +188,8 @@ async fn forbidden_records_are_not_found_and_halo_failures_are_internal_errors()
             .unwrap()
             .contains("does not let your Halo agent read ticket 1001")
     );
-    sandbox(&app).faults().clear();
-    sandbox(&app)
+    app.sandbox().faults().clear();
+    app.sandbox()
         .faults()
         .inject(on("/api/kbarticle/1", FaultKind::Status(503)));
     let down = read(&app, "halo://kb/1").await;
@@ -255,8 +250,11 @@ fn extra_article(id: i64) -> KbArticle {
 #[tokio::test]
 async fn the_knowledge_base_is_listed_in_pages_most_viewed_first() {
     let app = spawn_app().await;
-    sandbox(&app).write(|d| d.articles.extend((1000..1040).map(extra_article)));
-    let total = sandbox(&app).read(|d| d.articles.iter().filter(|a| !a.inactive).count());
+    app.sandbox()
+        .write(|d| d.articles.extend((1000..1040).map(extra_article)));
+    let total = app
+        .sandbox()
+        .read(|d| d.articles.iter().filter(|a| !a.inactive).count());
     let mut seen = Vec::new();
     let mut views = Vec::new();
     let mut cursor: Option<String> = None;
@@ -276,7 +274,8 @@ async fn the_knowledge_base_is_listed_in_pages_most_viewed_first() {
             assert_eq!(r["mimeType"], "text/markdown");
             assert!(!r["description"].as_str().unwrap().is_empty(), "{r}");
             views.push(
-                sandbox(&app).read(|d| d.articles.iter().find(|a| a.id == id).unwrap().view_count),
+                app.sandbox()
+                    .read(|d| d.articles.iter().find(|a| a.id == id).unwrap().view_count),
             );
             seen.push(uri);
         }
@@ -295,7 +294,7 @@ async fn the_knowledge_base_is_listed_in_pages_most_viewed_first() {
     seen.sort();
     seen.dedup();
     assert_eq!(seen.len(), total, "no article twice");
-    assert!(views.windows(2).all(|w| w[0] >= w[1]), "most viewed first");
+    crate::support::assert::in_order(&views, "most viewed first", |a, b| a >= b);
     let first = &app.rpc("resources/list", json!({})).await["result"]["resources"][0];
     // The sandbox, like Halo's list, gives the description as one run of text.
     assert!(
@@ -507,25 +506,25 @@ async fn resources_follow_the_tool_selection_and_survive_read_only_mode() {
 
 #[tokio::test]
 async fn resources_send_only_documented_halo_paths_and_parameters() {
-    let Some(spec) = tools_openapi::spec() else {
+    let Some(spec) = crate::support::openapi::halo_openapi() else {
         return;
     };
     let app = spawn_app().await;
     app.rpc("resources/list", json!({})).await;
     text_of(&read(&app, "halo://tickets/1001").await);
     text_of(&read(&app, "halo://kb/1").await);
-    let log = sandbox(&app).request_log();
+    let log = app.sandbox().request_log();
     let mut checked = 0;
     for request in log.iter().filter(|r| r.path.starts_with("/api/")) {
         let concrete = &request.path["/api".len()..];
-        let (template, op) = tools_openapi::operation(&spec, &request.method, concrete)
+        let (template, op) = crate::support::openapi::operation(&spec, &request.method, concrete)
             .unwrap_or_else(|| {
                 panic!(
                     "{} {} is not in Halo's OpenAPI",
                     request.method, request.path
                 )
             });
-        let known = tools_openapi::query_params(op);
+        let known = crate::support::openapi::query_params(op);
         for q in &request.query_params {
             assert!(
                 known.contains(&q.to_lowercase()),

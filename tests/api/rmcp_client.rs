@@ -5,7 +5,7 @@ use rmcp::model::CallToolRequestParams;
 use rmcp::transport::StreamableHttpClientTransport;
 use serde_json::json;
 
-use crate::helpers::spawn_app;
+use crate::support::app::spawn_app;
 
 #[tokio::test]
 async fn rmcp_client_initializes_lists_and_calls_tools() {

@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::spawn_app;
+use crate::support::app::spawn_app;
 
 const SENTINEL_YEARS: &[&str] = &["1900-", "0001-", "1899-"];
 
@@ -115,8 +115,5 @@ async fn tickets_without_the_sort_date_come_last_not_first() {
         .iter()
         .filter_map(|t| t["fix_by"].as_str())
         .collect();
-    assert!(
-        dates.windows(2).all(|w| w[0] <= w[1]),
-        "still soonest first: {dates:?}"
-    );
+    crate::support::assert::in_order(&dates, "still soonest first", |a, b| a <= b);
 }

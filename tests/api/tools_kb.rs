@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::helpers::spawn_app;
+use crate::support::app::spawn_app;
 
 #[tokio::test]
 async fn search_knowledge_base_finds_articles_with_paging() {
@@ -105,7 +105,7 @@ async fn get_ticket_matches_falls_back_to_search_and_says_so() {
             .iter()
             .all(|t| t["ticket_id"] != id)
     );
-    let log = app.sandbox.as_ref().unwrap().request_log();
+    let log = app.sandbox().request_log();
     assert!(
         log.iter().any(|r| r.path == "/api/kbarticle"
             && r.query_params.iter().any(|q| q == "related_to_ticket"))

@@ -4,72 +4,12 @@
 //! `../shared/halo/openapi.json`; absent → skipped, unless `REQUIRE_HALO_OPENAPI=1`.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use halo_mcp::sandbox::{RouteArea, served_routes};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::helpers::spawn_app;
-
-pub(crate) fn spec() -> Option<Value> {
-    let path = std::env::var_os("HALO_OPENAPI")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/halo/openapi.json")
-        });
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(serde_json::from_str(&text).expect("openapi.json parses")),
-        Err(_) if std::env::var("REQUIRE_HALO_OPENAPI").as_deref() == Ok("1") => {
-            panic!("{} not found and REQUIRE_HALO_OPENAPI=1", path.display())
-        }
-        Err(_) => {
-            println!(
-                "skipped: {} not found (set HALO_OPENAPI to Halo's openapi.json to run this check)",
-                path.display()
-            );
-            None
-        }
-    }
-}
-
-/// Whether a concrete path (`tickets/1001`) fits a template (`/Tickets/{id}`), ignoring case.
-fn fits(template: &str, concrete: &str) -> bool {
-    let t: Vec<&str> = template.trim_matches('/').split('/').collect();
-    let c: Vec<&str> = concrete.trim_matches('/').split('/').collect();
-    t.len() == c.len()
-        && t.iter()
-            .zip(&c)
-            .all(|(t, c)| (t.starts_with('{') && t.ends_with('}')) || t.eq_ignore_ascii_case(c))
-}
-
-/// The operation for a method and concrete path; literal templates win over `{param}` ones
-/// (`/Agent/me` over `/Agent/{id}`).
-pub(crate) fn operation<'a>(
-    spec: &'a Value,
-    method: &str,
-    concrete: &str,
-) -> Option<(&'a str, &'a Value)> {
-    let paths = spec["paths"].as_object()?;
-    let mut found: Vec<(&str, &Value)> = paths
-        .iter()
-        .filter(|(p, _)| fits(p, concrete))
-        .filter_map(|(p, item)| Some((p.as_str(), item.get(method.to_lowercase())?)))
-        .collect();
-    found.sort_by_key(|(p, _)| p.matches('{').count());
-    found.into_iter().next()
-}
-
-pub(crate) fn query_params(op: &Value) -> Vec<String> {
-    op["parameters"]
-        .as_array()
-        .map(|ps| {
-            ps.iter()
-                .filter(|p| p["in"] == "query")
-                .filter_map(|p| p["name"].as_str().map(str::to_lowercase))
-                .collect()
-        })
-        .unwrap_or_default()
-}
+use crate::support::app::spawn_app;
+use crate::support::openapi::{fits, halo_openapi as spec, operation, query_params};
 
 #[test]
 fn paths_match_templates_case_insensitively() {
@@ -156,11 +96,7 @@ async fn every_tool_sends_only_documented_paths_and_parameters() {
     let served = served_routes();
     let mut problems = Vec::new();
     let mut unhonoured = BTreeSet::new();
-    let log = app
-        .sandbox
-        .as_ref()
-        .expect("embedded sandbox")
-        .request_log();
+    let log = app.sandbox().request_log();
     for request in log.iter().filter(|r| r.path.starts_with("/api/")) {
         let concrete = &request.path["/api".len()..];
         let Some((template, op)) = operation(&spec, &request.method, concrete) else {

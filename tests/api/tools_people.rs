@@ -4,7 +4,7 @@
 use halo_mcp::sandbox::demo::{ACORN_SERVICE_IDS, API_AGENT_ID, BEN_CASTLE_USER_ID};
 use serde_json::json;
 
-use crate::helpers::spawn_app;
+use crate::support::app::spawn_app;
 
 #[tokio::test]
 async fn get_user_info_without_arguments_is_the_caller() {

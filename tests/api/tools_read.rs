@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::helpers::spawn_app;
+use crate::support::app::spawn_app;
 
 #[tokio::test]
 async fn search_tickets_pages_with_names() {
@@ -22,9 +22,10 @@ async fn search_tickets_filters_by_customer_name() {
     let page = app
         .call_ok("search_tickets", json!({"customer": "Acorn Construction"}))
         .await;
-    for ticket in page["tickets"].as_array().unwrap() {
-        assert_eq!(ticket["client_name"], "Acorn Construction");
-    }
+    let tickets = crate::support::assert::rows(&page, "tickets");
+    crate::support::assert::all_match(tickets, "customer filter", |t| {
+        t["client_name"] == "Acorn Construction"
+    });
 }
 
 #[tokio::test]

@@ -5,17 +5,13 @@ use halo_mcp::sandbox::demo::{
     API_AGENT_ID, BEN_CASTLE_USER_ID, OUTCOME_PRIVATE_NOTE, STATUS_RESOLVED,
     STATUS_WAITING_ON_CUSTOMER,
 };
-use halo_mcp::sandbox::{Fault, FaultKind, SandboxState};
+use halo_mcp::sandbox::{Fault, FaultKind};
 use serde_json::json;
 
-use crate::helpers::{TestApp, spawn_app};
-
-fn sandbox(app: &TestApp) -> &SandboxState {
-    app.sandbox.as_ref().expect("the embedded sandbox")
-}
+use crate::support::app::{TestApp, spawn_app};
 
 fn posts(app: &TestApp, path: &str) -> usize {
-    sandbox(app)
+    app.sandbox()
         .request_log()
         .iter()
         .filter(|r| r.method == "POST" && r.path == path)
@@ -23,7 +19,7 @@ fn posts(app: &TestApp, path: &str) -> usize {
 }
 
 fn actions_on(app: &TestApp, ticket_id: i64) -> Vec<halo_mcp::sandbox::model::Action> {
-    sandbox(app)
+    app.sandbox()
         .actions()
         .into_iter()
         .filter(|a| a.ticket_id == ticket_id)
@@ -31,7 +27,7 @@ fn actions_on(app: &TestApp, ticket_id: i64) -> Vec<halo_mcp::sandbox::model::Ac
 }
 
 fn ticket(app: &TestApp, id: i64) -> halo_mcp::sandbox::model::Ticket {
-    sandbox(app)
+    app.sandbox()
         .tickets()
         .into_iter()
         .find(|t| t.id == id)
@@ -41,7 +37,7 @@ fn ticket(app: &TestApp, id: i64) -> halo_mcp::sandbox::model::Ticket {
 #[tokio::test]
 async fn create_ticket_takes_customer_and_site_from_the_end_user() {
     let app = spawn_app().await;
-    let before = sandbox(&app).tickets().len();
+    let before = app.sandbox().tickets().len();
     let created = app
         .call_ok(
             "create_ticket",
@@ -66,7 +62,7 @@ async fn create_ticket_takes_customer_and_site_from_the_end_user() {
             .contains(&id.to_string())
     );
 
-    let tickets = sandbox(&app).tickets();
+    let tickets = app.sandbox().tickets();
     assert_eq!(tickets.len(), before + 1, "exactly one ticket created");
     let t = ticket(&app, id);
     assert_eq!(t.user_id, BEN_CASTLE_USER_ID);
@@ -133,7 +129,7 @@ async fn create_ticket_resolves_every_name() {
 #[tokio::test]
 async fn create_ticket_refuses_bad_input_and_creates_nothing() {
     let app = spawn_app().await;
-    let before = sandbox(&app).tickets().len();
+    let before = app.sandbox().tickets().len();
     let error = app
         .call_err(
             "create_ticket",
@@ -173,15 +169,15 @@ async fn create_ticket_refuses_bad_input_and_creates_nothing() {
         error.contains("unknown argument 'priorty'. Did you mean 'priority'?"),
         "{error}"
     );
-    assert_eq!(sandbox(&app).tickets().len(), before);
+    assert_eq!(app.sandbox().tickets().len(), before);
     assert_eq!(posts(&app, "/api/tickets"), 0);
 }
 
 #[tokio::test]
 async fn create_ticket_is_never_retried_after_a_lost_response() {
     let app = spawn_app().await;
-    let before = sandbox(&app).tickets().len();
-    sandbox(&app).faults().inject(Fault {
+    let before = app.sandbox().tickets().len();
+    app.sandbox().faults().inject(Fault {
         path_contains: Some("/api/tickets".into()),
         method: Some(http::Method::POST),
         times: 1,
@@ -197,7 +193,7 @@ async fn create_ticket_is_never_retried_after_a_lost_response() {
         error.contains("may or may not have been applied"),
         "{error}"
     );
-    assert_eq!(sandbox(&app).tickets().len(), before + 1, "created once");
+    assert_eq!(app.sandbox().tickets().len(), before + 1, "created once");
     assert_eq!(posts(&app, "/api/tickets"), 1, "sent once");
 }
 
@@ -480,7 +476,7 @@ async fn apply_ai_suggestion_changes_the_ticket_and_marks_it_applied() {
 #[tokio::test]
 async fn halo_refusals_on_writes_read_as_actions() {
     let app = spawn_app().await;
-    sandbox(&app).faults().inject(Fault {
+    app.sandbox().faults().inject(Fault {
         path_contains: Some("/api/actions".into()),
         method: Some(http::Method::POST),
         times: 1,

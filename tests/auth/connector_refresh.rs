@@ -76,7 +76,7 @@ async fn the_default_generic_oauth_refresh_without_credentials_is_accepted_once(
     assert_eq!(status, 200, "{refreshed}");
     let access = refreshed["access_token"].as_str().expect("access token");
     let me = app
-        .call_ok(Some(access), &[], "get_user_info", serde_json::json!({}))
+        .call_ok_as(Some(access), &[], "get_user_info", serde_json::json!({}))
         .await;
     assert!(me.to_string().contains("Sam"), "{me}");
 

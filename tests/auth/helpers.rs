@@ -1,5 +1,5 @@
-//! Starts the real application on the embedded sandbox (port 0) with extra settings and build
-//! options, and drives the OAuth dance with a redirect-free HTTP client, as a browser would.
+//! The OAuth dance against the app (started by `support::app`) with its redirect-free HTTP
+//! client, as a browser would: authorize, consent, Halo's sign-in page, the token endpoint.
 
 #![allow(dead_code)]
 
@@ -7,27 +7,17 @@ use std::collections::HashMap;
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use halo_mcp::config::{Config, Env};
-use halo_mcp::sandbox::SandboxState;
-use halo_mcp::startup::{Application, BuildOptions};
-use serde_json::{Value, json};
+use halo_mcp::startup::BuildOptions;
+use serde_json::Value;
 use sha2::{Digest, Sha256};
+
+pub use crate::support::app::TestApp;
+use crate::support::sign_in::halo_login;
 
 /// The client redirect URI the tests use (never contacted: the tests read the Location).
 pub const CLIENT_REDIRECT: &str = "http://127.0.0.1:9/client/callback";
 pub const STATIC_CLIENT_ID: &str = "copilot-studio";
 pub const STATIC_CLIENT_SECRET: &str = "static-client-secret-for-tests";
-
-pub struct TestApp {
-    pub base_url: String,
-    pub mcp_url: String,
-    pub sandbox_url: Option<String>,
-    /// The embedded sandbox's state: its request log shows every call that reached "Halo".
-    pub sandbox: Option<SandboxState>,
-    /// Follows no redirects, so each hop can be inspected.
-    pub http: reqwest::Client,
-    _shutdown: tokio::sync::oneshot::Sender<()>,
-}
 
 pub fn token_key() -> String {
     STANDARD.encode(rand_bytes())
@@ -58,62 +48,14 @@ pub fn oauth_vars(key: &str) -> Vec<(String, String)> {
     ]
 }
 
+/// The app with these settings and build options; its logs are not captured (the log test
+/// installs its own subscriber).
 pub async fn spawn(vars: &[(String, String)], build: BuildOptions) -> TestApp {
-    let mut env: HashMap<String, String> = HashMap::new();
-    env.insert("PORT".into(), "0".into());
-    env.insert("RUST_LOG".into(), "warn".into());
-    for (k, v) in vars {
-        env.insert(k.clone(), v.clone());
-    }
-    let config = Config::load(&Env::from_map(env)).expect("test configuration is valid");
-    let app = Application::build_with(config, build)
+    crate::support::app::app()
+        .vars(vars.iter().cloned())
+        .options(build)
+        .spawn()
         .await
-        .expect("application builds");
-    let base_url = format!("http://{}", app.local_addr());
-    let mcp_url = app.config().mcp_url();
-    let sandbox_url = app
-        .sandbox()
-        .map(|s| s.url().as_str().trim_end_matches('/').to_string());
-    let sandbox = app.sandbox().map(|s| s.state());
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(app.run_until(async {
-        let _ = rx.await;
-    }));
-    TestApp {
-        base_url,
-        mcp_url,
-        sandbox_url,
-        sandbox,
-        http: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client"),
-        _shutdown: tx,
-    }
-}
-
-impl TestApp {
-    /// A server started elsewhere (another process) at `base_url`, on the sandbox at
-    /// `sandbox_url` whose state is `sandbox`.
-    pub fn external(
-        base_url: &str,
-        mcp_url: &str,
-        sandbox_url: &str,
-        sandbox: Option<SandboxState>,
-    ) -> TestApp {
-        let (tx, _) = tokio::sync::oneshot::channel::<()>();
-        TestApp {
-            base_url: base_url.trim_end_matches('/').to_string(),
-            mcp_url: mcp_url.to_string(),
-            sandbox_url: Some(sandbox_url.trim_end_matches('/').to_string()),
-            sandbox,
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("client"),
-            _shutdown: tx,
-        }
-    }
 }
 
 pub fn pkce_pair() -> (String, String) {
@@ -265,40 +207,13 @@ impl TestApp {
             halo_params["code_challenge"], challenge,
             "our own PKCE, not the client's"
         );
-        // The real sign-in page.
-        let page = self
-            .http
-            .get(&halo_authorize)
-            .send()
-            .await
-            .expect("sign-in page");
-        assert_eq!(page.status(), 200);
-        let html = page.text().await.expect("html");
-        assert!(html.contains("id=\"username\"") && html.contains("id=\"sign-in\""));
-        // Submit it as the browser would: the hidden inputs are the authorize parameters.
-        let mut form: Vec<(String, String)> = halo_params.into_iter().collect();
-        form.push(("username".into(), login.into()));
-        form.push(("password".into(), password.into()));
-        let signed_in = self
-            .http
-            .post(format!("{sandbox}/auth/authorize"))
-            .form(&form)
-            .send()
-            .await
-            .expect("sign-in POST");
+        let signed_in = halo_login(&self.http, &halo_authorize, login, password).await;
         let callback = location(&signed_in);
         assert!(
             callback.starts_with(&format!("{}/oauth/callback", self.base_url)),
             "{callback}"
         );
         callback
-    }
-
-    /// How many requests the embedded sandbox ("Halo") has received so far.
-    pub fn halo_requests(&self) -> usize {
-        self.sandbox
-            .as_ref()
-            .map_or(0, |sandbox| sandbox.request_log().len())
     }
 
     pub async fn token(&self, form: &[(&str, &str)]) -> (u16, Value) {
@@ -346,50 +261,6 @@ impl TestApp {
             ("client_secret", STATIC_CLIENT_SECRET),
         ])
         .await
-    }
-
-    /// POSTs one JSON-RPC request to /mcp with an optional bearer and extra headers.
-    pub async fn mcp(
-        &self,
-        bearer: Option<&str>,
-        headers: &[(&str, &str)],
-        method: &str,
-        params: Value,
-    ) -> reqwest::Response {
-        let mut request = self
-            .http
-            .post(&self.mcp_url)
-            .header("Accept", "application/json, text/event-stream")
-            .json(&json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}));
-        if let Some(token) = bearer {
-            request = request.bearer_auth(token);
-        }
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        request.send().await.expect("mcp answers")
-    }
-
-    /// Calls a tool that must succeed; returns its structured result.
-    pub async fn call_ok(
-        &self,
-        bearer: Option<&str>,
-        headers: &[(&str, &str)],
-        tool: &str,
-        args: Value,
-    ) -> Value {
-        let response = self
-            .mcp(
-                bearer,
-                headers,
-                "tools/call",
-                json!({"name": tool, "arguments": args}),
-            )
-            .await;
-        assert_eq!(response.status(), 200);
-        let body: Value = response.json().await.expect("json");
-        assert_eq!(body["result"]["isError"], false, "{tool} failed: {body}");
-        body["result"]["structuredContent"].clone()
     }
 }
 

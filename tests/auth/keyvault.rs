@@ -8,22 +8,20 @@
 //! the outer test re-runs this test binary with those variables set and runs the scenario there.
 
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use halo_mcp::startup::BuildOptions;
 use serde_json::json;
 
 use super::helpers::*;
 use super::kv_fake;
+use crate::support::wait::until;
 
 const IDENTITY_HEADER: &str = "fake-identity-header-value";
 
 #[test]
 fn key_vault_through_the_sdk_with_managed_identity() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
+    let port = crate::support::wait::free_port();
     let exe = std::env::current_exe().expect("test binary");
     let output = std::process::Command::new(exe)
         .args([
@@ -49,15 +47,12 @@ fn key_vault_through_the_sdk_with_managed_identity() {
     );
 }
 
+/// Waits (bounded) for what the secret refresh loop, on its own timer, makes true.
 async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while Instant::now() < deadline {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    panic!("timed out waiting for: {what}");
+    until(what, Duration::from_secs(15), async || {
+        check().await.then_some(())
+    })
+    .await
 }
 
 #[tokio::test]
@@ -111,7 +106,7 @@ async fn key_vault_scenario() {
 
     // Back: recovers by itself.
     vault.set_up(true);
-    app.call_ok(
+    app.call_ok_as(
         Some("kv-key-1-0123456789abcdef0123456789ab"),
         &[],
         "get_user_info",
@@ -151,8 +146,12 @@ async fn key_vault_scenario() {
     );
 
     // A later outage keeps the last good value.
+    let refused_before = vault.state.refused.load(Ordering::SeqCst);
     vault.set_up(false);
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    eventually("a refresh to meet the outage", async || {
+        vault.state.refused.load(Ordering::SeqCst) > refused_before
+    })
+    .await;
     assert_eq!(
         app.mcp(
             Some("kv-key-2-0123456789abcdef0123456789ab"),

@@ -27,6 +27,10 @@ pub struct VaultState {
     pub up: AtomicBool,
     pub authorized_reads: AtomicUsize,
     pub identity_calls: AtomicUsize,
+    /// Reads that met the outage while "down": new connections dropped, and requests on a
+    /// connection the client kept open answered 503 (otherwise a pooled connection would
+    /// carry on as if the vault were up).
+    pub refused: AtomicUsize,
     identity_header: String,
 }
 
@@ -66,6 +70,7 @@ pub async fn start(identity_port: u16, identity_header: &str) -> FakeVault {
         up: AtomicBool::new(true),
         authorized_reads: AtomicUsize::new(0),
         identity_calls: AtomicUsize::new(0),
+        refused: AtomicUsize::new(0),
         identity_header: identity_header.into(),
     });
 
@@ -115,6 +120,7 @@ pub async fn start(identity_port: u16, identity_header: &str) -> FakeVault {
             };
             // "Down": connections are dropped at once, as with a network outage.
             if !accept_state.up.load(Ordering::SeqCst) {
+                accept_state.refused.fetch_add(1, Ordering::SeqCst);
                 drop(tcp);
                 continue;
             }
@@ -164,6 +170,10 @@ async fn get_secret(
             axum::Json(json!({"error": {"code": "Unauthorized", "message": "AKV10000: Request is missing a Bearer or PoP token."}})),
         )
             .into_response();
+    }
+    if !state.up.load(Ordering::SeqCst) {
+        state.refused.fetch_add(1, Ordering::SeqCst);
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
     }
     state.authorized_reads.fetch_add(1, Ordering::SeqCst);
     match state.secrets.lock().get(&name) {

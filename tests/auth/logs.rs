@@ -50,7 +50,7 @@ async fn oauth_logs_contain_no_tokens_codes_or_secrets() {
     let (_, tokens) = app.exchange(&code, &verifier).await;
     let access = tokens["access_token"].as_str().unwrap().to_string();
     let refresh = tokens["refresh_token"].as_str().unwrap().to_string();
-    app.call_ok(Some(&access), &[], "get_user_info", json!({}))
+    app.call_ok_as(Some(&access), &[], "get_user_info", json!({}))
         .await;
     let (_, refreshed) = app.refresh(&refresh).await;
     let (_, _) = app.refresh(&refresh).await; // a refused reuse logs too

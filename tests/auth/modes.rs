@@ -2,9 +2,10 @@
 
 use halo_mcp::sandbox::demo;
 use halo_mcp::startup::BuildOptions;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::helpers::*;
+use crate::support::sign_in::halo_service_token;
 
 fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs
@@ -61,7 +62,7 @@ async fn api_keys_are_checked_in_either_header() {
     assert_eq!(bad_header.status(), 401);
     // Good keys run tools as the Services application.
     let me = app
-        .call_ok(
+        .call_ok_as(
             Some("second-key-0123456789abcdef012345678"),
             &[],
             "get_user_info",
@@ -69,7 +70,7 @@ async fn api_keys_are_checked_in_either_header() {
         )
         .await;
     assert_eq!(me["id"], json!(demo::API_AGENT_ID), "{me}");
-    app.call_ok(
+    app.call_ok_as(
         None,
         &[("X-API-Key", "first-key-0123456789abcdef0123456789")],
         "get_user_info",
@@ -85,23 +86,8 @@ async fn halo_tokens_are_validated_with_halo() {
         BuildOptions::default(),
     )
     .await;
-    let sandbox = app.sandbox_url.clone().unwrap();
-    let token: Value = app
-        .http
-        .post(format!("{sandbox}/auth/token"))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", demo::SERVICE_CLIENT_ID),
-            ("client_secret", demo::SERVICE_CLIENT_SECRET),
-            ("scope", "all"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let halo_token = token["access_token"].as_str().expect("halo token");
+    let sandbox = app.sandbox_url.as_deref().expect("embedded sandbox");
+    let halo_token = &halo_service_token(&app.http, sandbox, "all").await;
 
     let bad = app
         .mcp(Some("not-a-halo-token"), &[], "tools/list", json!({}))
@@ -113,12 +99,12 @@ async fn halo_tokens_are_validated_with_halo() {
         401
     );
     let me = app
-        .call_ok(Some(halo_token), &[], "get_user_info", json!({}))
+        .call_ok_as(Some(halo_token), &[], "get_user_info", json!({}))
         .await;
     assert_eq!(me["id"], json!(demo::API_AGENT_ID), "{me}");
     // Served from the validation cache the second time; still the same agent.
     let again = app
-        .call_ok(Some(halo_token), &[], "get_user_info", json!({}))
+        .call_ok_as(Some(halo_token), &[], "get_user_info", json!({}))
         .await;
     assert_eq!(again["id"], me["id"]);
 }

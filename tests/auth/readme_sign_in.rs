@@ -70,7 +70,7 @@ async fn the_readme_local_sign_in_works_as_written() {
         .await;
     assert_eq!(status, 200, "{tokens}");
     let me = app
-        .call_ok(
+        .call_ok_as(
             tokens["access_token"].as_str(),
             &[],
             "get_user_info",

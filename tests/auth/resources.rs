@@ -24,7 +24,7 @@ async fn resources_need_a_sign_in_and_are_read_as_the_signed_in_agent() {
     let access = access.as_str();
 
     // Sam takes ticket 1001, then reads it as a resource: the document names him as its agent.
-    app.call_ok(
+    app.call_ok_as(
         Some(access),
         &[],
         "assign_ticket_to_me",

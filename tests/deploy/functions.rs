@@ -57,6 +57,10 @@ fn function_definitions() -> Vec<(String, Value)> {
             out.push((name, crate::read_json(&relative)));
         }
     }
+    assert!(
+        !out.is_empty(),
+        "no function.json under function-definitions/"
+    );
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::helpers::spawn_app_with;
+use crate::support::app::spawn_app_with;
 
 const MAX: usize = 64 * 1024;
 

@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use super::binary;
-use crate::helpers::spawn_app_with;
+use crate::support::app::spawn_app_with;
+use crate::support::binary::binary;
 
 const TIMEOUTS: &[(&str, &str)] = &[
     ("MCP_HEADER_TIMEOUT_SECS", "1"),
@@ -37,19 +37,29 @@ async fn read_to_close(stream: &mut TcpStream) -> Vec<u8> {
     }
 }
 
-/// Connects and never sends a byte; returns how long until the server closed it.
-async fn idle(addr: SocketAddr) -> Duration {
+/// Connects, tells `connected` (if any) and never sends a byte; returns how long until the
+/// server closed it.
+async fn idle(addr: SocketAddr, connected: Option<Connected>) -> Duration {
     let started = Instant::now();
     let mut stream = TcpStream::connect(addr).await.expect("connects");
+    if let Some(connected) = connected {
+        let _ = connected.send(());
+    }
     read_to_close(&mut stream).await;
     started.elapsed()
 }
 
+/// Where an attacker reports that its connection is open.
+type Connected = tokio::sync::mpsc::UnboundedSender<()>;
+
 /// Sends a request head one byte every 300 ms, never finishing it; returns how long until the
 /// server closed the connection.
-async fn slowloris(addr: SocketAddr) -> Duration {
+async fn slowloris(addr: SocketAddr, connected: Option<Connected>) -> Duration {
     let started = Instant::now();
     let stream = TcpStream::connect(addr).await.expect("connects");
+    if let Some(connected) = connected {
+        let _ = connected.send(());
+    }
     let (mut reader, mut writer) = stream.into_split();
     let trickle = async move {
         let head = b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
@@ -99,8 +109,12 @@ async fn probe_each_kind_of_slow_client() {
     let addr = addr(&app.base_url);
     let limit = Duration::from_millis(2500);
 
-    within(idle(addr).await, limit, "a socket that never speaks");
-    within(slowloris(addr).await, limit, "a slowloris request head");
+    within(idle(addr, None).await, limit, "a socket that never speaks");
+    within(
+        slowloris(addr, None).await,
+        limit,
+        "a slowloris request head",
+    );
 
     // Idle keep-alive: after a complete exchange, the next request must start in time.
     let mut stream = TcpStream::connect(addr).await.unwrap();
@@ -156,18 +170,28 @@ async fn probe_each_kind_of_slow_client() {
 
 #[tokio::test]
 async fn a_normal_client_is_served_through_a_flood_under_a_small_open_file_limit() {
-    let server = binary::start(TIMEOUTS, Some(128)).await;
+    let server = binary()
+        .vars(TIMEOUTS.iter().copied())
+        .open_files(128)
+        .start()
+        .await;
     let addr = server.addr;
     let flood_started = Instant::now();
     let mut attackers = Vec::new();
+    let (connected, mut ready) = tokio::sync::mpsc::unbounded_channel();
     for _ in 0..200 {
-        attackers.push(tokio::spawn(idle(addr)));
+        attackers.push(tokio::spawn(idle(addr, Some(connected.clone()))));
     }
     for _ in 0..100 {
-        attackers.push(tokio::spawn(slowloris(addr)));
+        attackers.push(tokio::spawn(slowloris(addr, Some(connected.clone()))));
     }
-    // Let every attacker connect before the normal client does.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Every attacker connects before the normal client does.
+    for _ in 0..attackers.len() {
+        tokio::time::timeout(Duration::from_secs(10), ready.recv())
+            .await
+            .expect("every attacker connects")
+            .expect("an attacker reports");
+    }
 
     let started = Instant::now();
     let http = reqwest::Client::new();

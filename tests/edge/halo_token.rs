@@ -5,35 +5,16 @@
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use halo_mcp::auth::halo_token::validation_budget;
-use halo_mcp::sandbox::demo;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app_with};
+use crate::support::app::{TestApp, spawn_app_with};
+use crate::support::sign_in::halo_service_token;
 
 const RATE_LIMIT: u32 = 100;
 
 async fn halo_token(app: &TestApp) -> String {
     let sandbox = app.sandbox_url.as_deref().expect("sandbox");
-    let token: Value = app
-        .http
-        .post(format!("{}/auth/token", sandbox.trim_end_matches('/')))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", demo::SERVICE_CLIENT_ID),
-            ("client_secret", demo::SERVICE_CLIENT_SECRET),
-            ("scope", "all"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    token["access_token"]
-        .as_str()
-        .expect("a Halo token")
-        .to_string()
+    halo_service_token(&app.http, sandbox, "all").await
 }
 
 async fn call(app: &TestApp, bearer: &str, tool: &str, arguments: Value) -> reqwest::Response {
@@ -55,9 +36,7 @@ async fn works(app: &TestApp, bearer: &str) {
 }
 
 fn validations(app: &TestApp) -> usize {
-    app.sandbox
-        .as_ref()
-        .unwrap()
+    app.sandbox()
         .request_log()
         .iter()
         .filter(|r| r.path.ends_with("/agent/me"))
@@ -110,10 +89,12 @@ async fn junk_bearers_cannot_spend_a_real_callers_halo_budget() {
             .collect::<Vec<_>>()
     );
     let spent = validations(&app) - before;
-    let budget = validation_budget(RATE_LIMIT) as usize;
+    // A fifth of HALO_RATE_LIMIT (docs/auth.md), written out rather than recomputed with the
+    // code under test.
+    let budget = 20;
     assert!(
-        spent <= budget,
-        "junk bearers cost {spent} Halo calls (budget {budget})"
+        (1..=budget).contains(&spent),
+        "junk bearers cost {spent} Halo calls (budget {budget}); some must be validated at all"
     );
 
     // The same junk bearer again: remembered, no Halo call.

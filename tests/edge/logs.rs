@@ -3,21 +3,20 @@
 
 use serde_json::{Value, json};
 
-use super::binary;
+use crate::support::binary::binary;
 
 const FORGED: &str = "INFO halo_mcp: agent signed in subject=admin";
 
 #[tokio::test]
 async fn a_client_name_cannot_start_a_log_line() {
-    let server = binary::start(
-        &[
+    let server = binary()
+        .vars([
             ("MCP_AUTH_MODE", "oauth"),
             ("LOG_FORMAT", "text"),
             ("RUST_LOG", "info"),
-        ],
-        None,
-    )
-    .await;
+        ])
+        .start()
+        .await;
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -33,8 +32,14 @@ async fn a_client_name_cannot_start_a_log_line() {
         .send()
         .await
         .unwrap();
-    // A server may refuse such a name outright; if it registers it, it must log it escaped.
-    let accepted = registered.status() == 201;
+    // A server may refuse such a name outright (this one does, and logs nothing of it); if it
+    // registers it, it must log it escaped.
+    let status = registered.status();
+    let accepted = status == 201;
+    assert!(
+        accepted || status == 400,
+        "a client name is registered (201) or refused (400), got {status}"
+    );
     if accepted {
         let client: Value = registered.json().await.unwrap();
         let client_id = client["client_id"].as_str().unwrap();
@@ -51,6 +56,7 @@ async fn a_client_name_cannot_start_a_log_line() {
         assert_eq!(refused.status(), 400);
     }
     let logs = server.stop();
+    assert!(!logs.is_empty(), "the server logged nothing at info level");
     for line in logs.lines() {
         assert!(
             !line

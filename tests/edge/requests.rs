@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::helpers::spawn_app;
+use crate::support::app::spawn_app;
 
 async fn raw(base_url: &str, request: &str) -> String {
     let mut stream = TcpStream::connect(base_url.trim_start_matches("http://"))

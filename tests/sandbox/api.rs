@@ -5,6 +5,7 @@ use halo_mcp::sandbox::demo;
 use serde_json::{Value, json};
 
 use super::common::*;
+use crate::support::assert::{all_match, in_order, rows};
 
 #[tokio::test]
 async fn authinfo_needs_no_token_and_points_at_auth() {
@@ -118,11 +119,15 @@ async fn ticket_filters() {
         ),
     )
     .await;
-    let rows = v["tickets"].as_array().expect("rows");
-    assert!(!rows.is_empty());
-    assert!(rows.iter().all(|r| r["client_id"] == demo::ACORN_CLIENT_ID
-        && r["status_id"] != demo::STATUS_CLOSED
-        && r["status_id"] != demo::STATUS_RESOLVED));
+    all_match(
+        rows(&v, "tickets"),
+        "client_id and open_only filters",
+        |r| {
+            r["client_id"] == demo::ACORN_CLIENT_ID
+                && r["status_id"] != demo::STATUS_CLOSED
+                && r["status_id"] != demo::STATUS_RESOLVED
+        },
+    );
     let (_, v) = get(&sb, &t, "api/Tickets?search=outlook password").await;
     let ids: Vec<i64> = v["tickets"]
         .as_array()
@@ -140,13 +145,9 @@ async fn ticket_filters() {
         ),
     )
     .await;
-    assert!(
-        v["tickets"]
-            .as_array()
-            .expect("rows")
-            .iter()
-            .all(|r| r["tickettype_id"] == demo::TICKETTYPE_OPPORTUNITY)
-    );
+    all_match(rows(&v, "tickets"), "requesttype_id filter", |r| {
+        r["tickettype_id"] == demo::TICKETTYPE_OPPORTUNITY
+    });
     assert_eq!(v["record_count"], 3);
     let (_, v) = get(
         &sb,
@@ -157,12 +158,13 @@ async fn ticket_filters() {
         ),
     )
     .await;
-    let rows = v["tickets"].as_array().expect("rows");
-    assert!(rows.iter().all(|r| r["agent_id"] == demo::TECH_AGENT_ID));
-    assert!(
-        rows.windows(2)
-            .all(|w| w[0]["id"].as_i64() > w[1]["id"].as_i64())
-    );
+    let tech_rows = rows(&v, "tickets");
+    all_match(tech_rows, "agent_id filter", |r| {
+        r["agent_id"] == demo::TECH_AGENT_ID
+    });
+    in_order(tech_rows, "order=id&orderdesc=true", |a, b| {
+        a["id"].as_i64() > b["id"].as_i64()
+    });
     let (_, v) = get(
         &sb,
         &t,
@@ -173,23 +175,14 @@ async fn ticket_filters() {
         ),
     )
     .await;
-    assert!(
-        v["tickets"]
-            .as_array()
-            .expect("rows")
-            .iter()
-            .all(|r| r["user_id"] == demo::BEN_CASTLE_USER_ID
-                && r["status_id"] == demo::STATUS_IN_PROGRESS)
-    );
+    all_match(rows(&v, "tickets"), "user_id and status_id filters", |r| {
+        r["user_id"] == demo::BEN_CASTLE_USER_ID && r["status_id"] == demo::STATUS_IN_PROGRESS
+    });
     let (tech, _) = agent_tokens(&sb, "sam", "sam-demo").await;
     let (_, mine) = get(&sb, &tech, "api/Tickets?mine=true").await;
-    assert!(
-        mine["tickets"]
-            .as_array()
-            .expect("rows")
-            .iter()
-            .all(|r| r["agent_id"] == demo::TECH_AGENT_ID)
-    );
+    all_match(rows(&mine, "tickets"), "mine=true", |r| {
+        r["agent_id"] == demo::TECH_AGENT_ID
+    });
 }
 
 #[tokio::test]
@@ -403,16 +396,12 @@ async fn actions_change_status_agent_and_time() {
         "outcome's newstatus applies"
     );
     let (_, list) = get(&sb, &t, "api/Actions?ticket_id=1004").await;
-    let rows = list["actions"].as_array().expect("rows");
-    assert_eq!(rows[0]["outcome"], "Close Ticket", "newest first");
+    let actions = list["actions"].as_array().expect("rows");
+    assert_eq!(actions[0]["outcome"], "Close Ticket", "newest first");
     let (_, conv) = get(&sb, &t, "api/Actions?ticket_id=1004&conversationonly=true").await;
-    assert!(
-        conv["actions"]
-            .as_array()
-            .expect("rows")
-            .iter()
-            .all(|r| r["hiddenfromuser"] == false)
-    );
+    all_match(rows(&conv, "actions"), "conversationonly=true", |r| {
+        r["hiddenfromuser"] == false
+    });
     let id = a["id"].as_i64().expect("id");
     let (status, one) = get(&sb, &t, &format!("api/Actions/{id}?ticket_id=1004")).await;
     assert_eq!(status, 200);
@@ -577,13 +566,9 @@ async fn directory_and_lookups() {
         assert!(o0.get(f).is_some(), "outcome field {f}");
     }
     let (_, agents) = get(&sb, &t, "api/Agent?team=Second Line").await;
-    assert!(
-        agents
-            .as_array()
-            .expect("a")
-            .iter()
-            .all(|a| a["team"] == "Second Line")
-    );
+    all_match(agents.as_array().expect("agents"), "Agent?team=", |a| {
+        a["team"] == "Second Line"
+    });
     assert_eq!(get(&sb, &t, "api/Agent/2").await.1["name"], "Sam Taylor");
     assert_eq!(get(&sb, &t, "api/Users/99999").await.0, 404);
 }

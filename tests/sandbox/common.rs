@@ -26,23 +26,7 @@ pub fn http() -> reqwest::Client {
 }
 
 pub async fn service_token(sb: &Sandbox, scope: &str) -> String {
-    let resp = http()
-        .post(sb.url().join("auth/token").expect("url"))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", demo::SERVICE_CLIENT_ID),
-            ("client_secret", demo::SERVICE_CLIENT_SECRET),
-            ("scope", scope),
-        ])
-        .send()
-        .await
-        .expect("token request");
-    assert_eq!(resp.status(), 200);
-    let v: Value = resp.json().await.expect("json");
-    v["access_token"]
-        .as_str()
-        .expect("access_token")
-        .to_string()
+    crate::support::sign_in::halo_service_token(&http(), sb.url().as_str(), scope).await
 }
 
 pub fn authorize_query(scope: &str, state: &str) -> Vec<(&'static str, String)> {
@@ -58,40 +42,14 @@ pub fn authorize_query(scope: &str, state: &str) -> Vec<(&'static str, String)> 
     ]
 }
 
-/// Hidden inputs of the sign-in form, as a browser would submit them.
-pub fn hidden_inputs(html: &str) -> Vec<(String, String)> {
-    html.split("<input type=\"hidden\" ")
-        .skip(1)
-        .filter_map(|chunk| {
-            let name = chunk.split("name=\"").nth(1)?.split('"').next()?;
-            let value = chunk.split("value=\"").nth(1)?.split('"').next()?;
-            Some((
-                name.to_string(),
-                value.replace("&amp;", "&").replace("&quot;", "\""),
-            ))
-        })
-        .collect()
-}
+pub use crate::support::sign_in::hidden_inputs;
 
-/// Signs in through the HTML page; returns the redirect `Location`.
+/// Signs in through the HTML page; returns Halo's answer (a redirect when it accepted).
 pub async fn sign_in(sb: &Sandbox, login: &str, password: &str, scope: &str) -> reqwest::Response {
-    let page = http()
-        .get(sb.url().join("auth/authorize").expect("url"))
-        .query(&authorize_query(scope, "xyz"))
-        .send()
-        .await
-        .expect("authorize page");
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.expect("html");
-    let mut form = hidden_inputs(&html);
-    form.push(("username".into(), login.into()));
-    form.push(("password".into(), password.into()));
-    http()
-        .post(sb.url().join("auth/authorize").expect("url"))
-        .form(&form)
-        .send()
-        .await
-        .expect("sign in")
+    let mut page = sb.url().join("auth/authorize").expect("url");
+    page.query_pairs_mut()
+        .extend_pairs(authorize_query(scope, "xyz"));
+    crate::support::sign_in::halo_login(&http(), page.as_str(), login, password).await
 }
 
 pub fn location_param(resp: &reqwest::Response, name: &str) -> Option<String> {

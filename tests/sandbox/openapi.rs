@@ -2,18 +2,8 @@
 //! in place (never copied into the repository). Skipped, saying why, when the document is absent
 //! — unless `REQUIRE_HALO_OPENAPI=1` (CI), which makes absence a failure.
 
-use std::path::PathBuf;
-
 use halo_mcp::sandbox::{RouteArea, observed_params, served_routes};
 use serde_json::Value;
-
-fn spec_path() -> PathBuf {
-    std::env::var_os("HALO_OPENAPI")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/halo/openapi.json")
-        })
-}
 
 /// Path segments, lowercased, with every `{template}` reduced to `{}`.
 fn shape(path: &str) -> Vec<String> {
@@ -31,18 +21,9 @@ fn shape(path: &str) -> Vec<String> {
 
 #[test]
 fn served_routes_exist_in_halo_openapi() {
-    let path = spec_path();
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        if std::env::var("REQUIRE_HALO_OPENAPI").as_deref() == Ok("1") {
-            panic!("{} not found and REQUIRE_HALO_OPENAPI=1", path.display());
-        }
-        println!(
-            "skipped: {} not found (set HALO_OPENAPI to Halo's openapi.json to run this check)",
-            path.display()
-        );
+    let Some(spec) = crate::support::openapi::halo_openapi() else {
         return;
     };
-    let spec: Value = serde_json::from_str(&text).expect("openapi.json parses");
     let paths = spec["paths"].as_object().expect("paths object");
     let mut problems = Vec::new();
     let api_routes: Vec<_> = served_routes()
@@ -75,15 +56,7 @@ fn served_routes_exist_in_halo_openapi() {
             ));
             continue;
         };
-        let known: Vec<String> = op["parameters"]
-            .as_array()
-            .map(|ps| {
-                ps.iter()
-                    .filter(|p| p["in"] == "query")
-                    .filter_map(|p| p["name"].as_str().map(str::to_lowercase))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let known = crate::support::openapi::query_params(op);
         for q in &route.query_params {
             if !known.contains(&q.to_lowercase()) {
                 problems.push(format!(

@@ -8,12 +8,13 @@
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+
+use crate::support::wait::{free_port, listening};
 
 /// Azurite's development account and key, as in its source (`EMULATOR_ACCOUNT_KEY` in
 /// dist/src/common/utils/constants.js).
@@ -47,13 +48,6 @@ fn binary() -> Option<PathBuf> {
             .status();
     }
     bin.exists().then_some(bin)
-}
-
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
 }
 
 impl Azurite {
@@ -90,17 +84,7 @@ impl Azurite {
             child: Some(child),
             port,
         };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_err()
-        {
-            assert!(
-                Instant::now() < deadline,
-                "Azurite never listened on {port}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        listening("Azurite to listen", port).await;
         Some(azurite)
     }
 

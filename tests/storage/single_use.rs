@@ -4,23 +4,15 @@
 //! tokens already issued go on working.
 
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use halo_mcp::sandbox::{Sandbox, SandboxOptions};
 use serde_json::json;
 
-use super::azurite::{Azurite, free_port};
+use super::azurite::Azurite;
 use crate::helpers::{STATIC_CLIENT_ID, TestApp, oauth_vars, pkce_pair, token_key};
-
-struct Instance(Child);
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use crate::support::binary::{Binary, binary};
+use crate::support::wait::free_port;
 
 /// The two instances and what they share.
 struct Fleet {
@@ -28,40 +20,18 @@ struct Fleet {
     sandbox: Sandbox,
     a: TestApp,
     b: TestApp,
-    _instances: [Instance; 2],
+    _instances: [Binary; 2],
 }
 
-async fn spawn_instance(port: u16, public: &str, vars: &[(String, String)], log: &str) -> Instance {
-    let logs = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("logs");
-    std::fs::create_dir_all(&logs).expect("log directory");
-    let stderr = std::fs::File::create(logs.join(log)).expect("log file");
-    let child = Command::new(env!("CARGO_BIN_EXE_halo-mcp"))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("PORT", port.to_string())
-        .env("PUBLIC_URL", public)
-        .env("RUST_LOG", "info")
-        .envs(vars.iter().map(|(k, v)| (k, v)))
-        .stdout(Stdio::null())
-        .stderr(stderr)
-        .spawn()
-        .expect("halo-mcp starts");
-    let instance = Instance(child);
-    let http = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while http
-        .get(format!("http://127.0.0.1:{port}/"))
-        .send()
+async fn spawn_instance(port: u16, public: &str, vars: &[(String, String)], log: &str) -> Binary {
+    binary()
+        .on_port(port)
+        .var("PUBLIC_URL", public)
+        .var("RUST_LOG", "info")
+        .vars(vars.iter().cloned())
+        .output_to_log(log)
+        .start()
         .await
-        .is_err()
-    {
-        assert!(
-            Instant::now() < deadline,
-            "halo-mcp never answered on {port}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    instance
 }
 
 async fn fleet(name: &str) -> Option<Fleet> {
@@ -168,7 +138,7 @@ async fn a_code_or_state_used_on_one_instance_is_refused_on_the_other() {
 
     // A token issued by A works on B.
     let token = tokens["access_token"].as_str().expect("access token");
-    b.call_ok(Some(token), &[], "get_ticket", json!({"ticket_id": 1001}))
+    b.call_ok_as(Some(token), &[], "get_ticket", json!({"ticket_id": 1001}))
         .await;
 }
 
@@ -232,7 +202,7 @@ async fn with_storage_gone_sign_in_fails_closed_and_tool_calls_go_on() {
     // Tool calls with tokens already issued never touch storage.
     let token = tokens["access_token"].as_str().expect("access token");
     for app in [&fleet.a, &fleet.b] {
-        app.call_ok(Some(token), &[], "get_ticket", json!({"ticket_id": 1001}))
+        app.call_ok_as(Some(token), &[], "get_ticket", json!({"ticket_id": 1001}))
             .await;
     }
     // So do refreshes (refresh tokens are not single-use records).
