@@ -24,6 +24,9 @@ passthrough="${CARGO_TARGET_DIR:-target}/release/examples/passthrough"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_up() { for _ in $(seq 1 200); do curl -fsS "$1" >/dev/null 2>&1 && return 0; sleep 0.05; done; echo "not up: $1" >&2; return 1; }
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+# CPU time (user + system) a process has used, in clock ticks, from its own accounting: stable on
+# a noisy machine where throughput is not.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 sandbox_port=$(free_port); mcp_port=$(free_port)
 "$bin" sandbox --port "$sandbox_port" >/dev/null 2>&1 & sandbox_pid=$!
@@ -54,13 +57,20 @@ echo "idle RSS: ${idle_rss} kB"
 run() { # label conns (tool args | direct url | passthrough url)
   local label=$1 conns=$2; shift 2
   local threads=$(( conns < 2 ? 1 : 2 ))
-  local out
+  local out pid=""
+  case $1 in direct) ;; passthrough) pid=$passthrough_pid ;; *) pid=$mcp_pid ;; esac
+  local before=0; [ -n "$pid" ] && before=$(cpu_ticks "$pid")
   if [ "$1" = direct ]; then
     out=$(HALO_TOKEN=$token wrk -t$threads -c$conns -d${duration}s -s benches/wrk/direct.lua "$2" | grep RESULT)
   elif [ "$1" = passthrough ]; then
     out=$(wrk -t$threads -c$conns -d${duration}s -s benches/wrk/passthrough.lua "$2" | grep RESULT)
   else
     out=$(TOOL=$1 ARGS=$2 wrk -t$threads -c$conns -d${duration}s -s benches/wrk/mcp_call.lua "http://127.0.0.1:$mcp_port/mcp" | grep RESULT)
+  fi
+  if [ -n "$pid" ]; then # the bridge's CPU per request, in microseconds
+    local ticks=$(( $(cpu_ticks "$pid") - before )) requests
+    requests=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$out")
+    out="$out cpu_us_per_request=$(( ticks * 1000000 / $(getconf CLK_TCK) / (requests > 0 ? requests : 1) ))"
   fi
   echo "$label c=$conns $out"
 }
