@@ -15,4 +15,5 @@ mod auth {
     mod readme_sign_in;
     mod resources;
     mod security;
+    mod token_endpoint;
 }
