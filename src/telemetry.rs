@@ -13,13 +13,15 @@ use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::fmt::writer::MakeWriterExt;
 use tracing_subscriber::{EnvFilter, Layer, fmt, prelude::*};
 
-use crate::config::{DEFAULT_LOG_FILTER, LogFormat};
+use crate::config::LogFormat;
 
 pub use escaped_fields::{Escaped, EscapedFields};
 
 /// Installs the global subscriber. Safe to call more than once (later calls are ignored).
+/// `filter` has been checked by the configuration loader (a bad `RUST_LOG` stops start-up
+/// there), so no directive is dropped here.
 pub fn init(format: LogFormat, filter: &str) {
-    let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new(DEFAULT_LOG_FILTER));
+    let filter = EnvFilter::new(filter);
     let registry = tracing_subscriber::registry().with(filter);
     let writer = || {
         std::io::stderr

@@ -79,7 +79,7 @@ impl NotConfigured {
 /// port itself is unusable, which only a broken host would send).
 pub fn functions_listen_addr(env: &Env) -> Option<SocketAddr> {
     let port = env
-        .get("FUNCTIONS_CUSTOMHANDLER_PORT")?
+        .get(&crate::config::listen::FUNCTIONS_CUSTOMHANDLER_PORT)?
         .parse::<u16>()
         .ok()?;
     Some(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))

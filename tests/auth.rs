@@ -18,4 +18,5 @@ mod auth {
     mod readme_sign_in;
     mod resources;
     mod security;
+    mod token_endpoint;
 }

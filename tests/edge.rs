@@ -11,6 +11,7 @@ mod edge {
     mod connections;
     mod halo_faults;
     mod halo_token;
+    mod log_filter;
     mod logs;
     mod requests;
 }

@@ -10,11 +10,12 @@ use serde_json::Value;
 use url::Url;
 
 use super::HaloError;
-use super::credentials::{HaloCredential, TokenResponse};
+use super::credentials::HaloCredential;
 use super::envelope::{self, Page};
 use super::error::{message_from_body, scope_in_message};
 use super::rate_limit::RateLimiter;
 use super::retry_after;
+use super::token_endpoint::TokenEndpoint;
 
 #[derive(Debug, Clone)]
 pub struct HaloClientOptions {
@@ -166,28 +167,14 @@ impl HaloClient {
             .cloned()
     }
 
-    /// Posts a form to Halo's token endpoint (any grant) and reads the token response.
-    pub async fn token_request(&self, form: &[(&str, &str)]) -> Result<TokenResponse, HaloError> {
+    /// Halo's token endpoint, at the discovered authorisation server.
+    pub async fn token_endpoint(&self) -> Result<TokenEndpoint, HaloError> {
         let url = self.auth_endpoints().await?.endpoint("token");
-        let response = self
-            .inner
-            .http
-            .post(url)
-            .form(form)
-            .send()
-            .await
-            .map_err(|e| transport_error(e, self.inner.options.timeout))?;
-        let status = response.status();
-        let body = response.text().await.unwrap_or_default();
-        if !status.is_success() {
-            return Err(HaloError::SignIn(format!(
-                "token endpoint answered {}: {}",
-                status.as_u16(),
-                message_from_body(&body)
-            )));
-        }
-        serde_json::from_str::<TokenResponse>(&body)
-            .map_err(|e| HaloError::SignIn(format!("unreadable token response: {e}")))
+        Ok(TokenEndpoint::new(
+            self.inner.http.clone(),
+            url,
+            self.inner.options.timeout,
+        ))
     }
 
     async fn bearer(&self, credential: &HaloCredential) -> Result<Arc<str>, HaloError> {
@@ -195,13 +182,10 @@ impl HaloClient {
             HaloCredential::Bearer(token) => Ok(token.clone()),
             HaloCredential::Service(app) => {
                 app.token(|client_id, secret, scope| async move {
-                    self.token_request(&[
-                        ("grant_type", "client_credentials"),
-                        ("client_id", &client_id),
-                        ("client_secret", &secret),
-                        ("scope", &scope),
-                    ])
-                    .await
+                    let endpoint = self.token_endpoint().await?;
+                    Ok(endpoint
+                        .client_credentials(&client_id, &secret, &scope)
+                        .await?)
                 })
                 .await
             }
@@ -306,7 +290,7 @@ impl HaloClient {
     }
 }
 
-fn transport_error(error: reqwest::Error, timeout: Duration) -> HaloError {
+pub(super) fn transport_error(error: reqwest::Error, timeout: Duration) -> HaloError {
     if error.is_timeout() {
         HaloError::Timeout(timeout)
     } else if error.is_connect() {

@@ -5,10 +5,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
-use serde::Deserialize;
+use oauth2::TokenResponse;
 use sha2::{Digest, Sha256};
 
 use super::HaloError;
+use super::token_endpoint::HaloTokenResponse;
 
 /// Supplies a secret's current value (from Key Vault or the environment); re-read on every
 /// token fetch so a rotated secret applies without a restart.
@@ -57,17 +58,6 @@ impl HaloCredential {
     }
 }
 
-#[derive(Deserialize)]
-pub struct TokenResponse {
-    pub access_token: String,
-    #[serde(default)]
-    pub expires_in: Option<u64>,
-    #[serde(default)]
-    pub refresh_token: Option<String>,
-    #[serde(default)]
-    pub scope: Option<String>,
-}
-
 /// The Services application: fetches a client-credentials token and caches it until shortly
 /// before it expires.
 pub struct ClientCredentials {
@@ -91,7 +81,7 @@ impl ClientCredentials {
     pub async fn token<F, Fut>(&self, fetch: F) -> Result<Arc<str>, HaloError>
     where
         F: FnOnce(String, String, String) -> Fut,
-        Fut: std::future::Future<Output = Result<TokenResponse, HaloError>>,
+        Fut: std::future::Future<Output = Result<HaloTokenResponse, HaloError>>,
     {
         // Holding the lock across the fetch means concurrent calls share one token request.
         let mut cached = self.cached.lock().await;
@@ -102,10 +92,10 @@ impl ClientCredentials {
         }
         let secret = self.secret.current().await?;
         let response = fetch(self.client_id.clone(), secret, self.scope.clone()).await?;
-        let lifetime = Duration::from_secs(response.expires_in.unwrap_or(3600));
+        let lifetime = response.expires_in().unwrap_or(Duration::from_secs(3600));
         // Renew a minute early so a token never expires mid-call.
         let expires = Instant::now() + lifetime.saturating_sub(Duration::from_secs(60));
-        let token: Arc<str> = Arc::from(response.access_token);
+        let token: Arc<str> = Arc::from(response.access_token().secret().as_str());
         *cached = Some((token.clone(), expires));
         Ok(token)
     }

@@ -14,6 +14,7 @@ pub mod rate_limit;
 pub mod records;
 pub mod retry_after;
 pub mod text;
+pub mod token_endpoint;
 
 pub use client::{HaloClient, HaloClientOptions, HaloSession};
 pub use credentials::{ClientCredentials, HaloCredential};

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use halo_mcp::config::{LOCAL_ONLY, SETTINGS};
+use halo_mcp::config::SETTINGS;
 
 use crate::bicep::Bicep;
 
@@ -60,7 +60,7 @@ fn every_operator_setting_is_a_parameter_azd_and_az_both_pass() {
     let mut problems = Vec::new();
     for setting in SETTINGS
         .iter()
-        .filter(|s| !s.platform && !LOCAL_ONLY.contains(&s.name))
+        .filter(|s| !s.is_platform() && !s.is_local_only())
         .map(|s| s.name)
     {
         let Some(value) = settings.get(setting) else {

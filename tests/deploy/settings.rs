@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use halo_mcp::config::{AuthMode, Config, Env, LOCAL_ONLY, SETTINGS};
+use halo_mcp::config::{AuthMode, Config, Env, SETTINGS};
 
 use crate::bicep::Bicep;
 
@@ -26,7 +26,7 @@ fn is_platform(name: &str) -> bool {
 fn expected_on_azure() -> BTreeSet<String> {
     SETTINGS
         .iter()
-        .filter(|s| !s.platform && !LOCAL_ONLY.contains(&s.name))
+        .filter(|s| !s.is_platform() && !s.is_local_only())
         .map(|s| s.name.to_string())
         .collect()
 }
@@ -74,7 +74,7 @@ fn bicep_app_settings_are_exactly_the_variables_config_reads() {
     assert_eq!(
         operator,
         expected,
-        "Bicep app settings vs config::SETTINGS (non-platform, minus LOCAL_ONLY): {}",
+        "Bicep app settings vs config::SETTINGS (non-platform, minus local-only): {}",
         diff(&operator, &expected)
     );
     for name in &platform {
@@ -90,7 +90,9 @@ fn bicep_sets_secret_names_never_secret_values() {
     let (app, platform) = bicep_settings();
     for name in app.iter().chain(&platform) {
         assert!(
-            !LOCAL_ONLY.contains(&name.as_str()),
+            !SETTINGS
+                .iter()
+                .any(|s| s.is_local_only() && s.name == name.as_str()),
             "{name} is local-only (a plain secret or a local knob) and must not be deployed"
         );
         let words: Vec<&str> = name.split('_').collect();
@@ -177,7 +179,7 @@ fn local_settings_example_lists_every_setting_and_runs_the_sandbox() {
     let listed: BTreeSet<String> = values.keys().filter(|n| !is_platform(n)).cloned().collect();
     let declared: BTreeSet<String> = SETTINGS
         .iter()
-        .filter(|s| !s.platform)
+        .filter(|s| !s.is_platform())
         .map(|s| s.name.to_string())
         .collect();
     assert_eq!(
@@ -197,12 +199,14 @@ fn local_settings_example_lists_every_setting_and_runs_the_sandbox() {
         values["MCP_AUTH_MODE"], "none",
         "the sandbox runs without sign-in locally"
     );
-    for name in LOCAL_ONLY
+    for name in SETTINGS
         .iter()
+        .filter(|s| s.is_local_only())
+        .map(|s| s.name)
         .filter(|n| n.contains("SECRET") || n.contains("KEY"))
     {
         assert_eq!(
-            values[*name], "",
+            values[name], "",
             "{name}: an example file must not carry a secret"
         );
     }

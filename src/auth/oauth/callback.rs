@@ -91,12 +91,11 @@ pub async fn callback(
     let callback_url = ctx.callback_url();
     let halo = match upstream::halo_grant(
         &ctx,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", code),
-            ("redirect_uri", &callback_url),
-            ("code_verifier", &pending.verifier),
-        ],
+        upstream::Grant::Code {
+            code,
+            redirect_uri: &callback_url,
+            verifier: &pending.verifier,
+        },
     )
     .await
     {

@@ -193,21 +193,16 @@ async fn grant(
                 &client.id,
                 "refresh token",
             )?;
-            let mut halo = upstream::halo_grant(
-                ctx,
-                &[
-                    ("grant_type", "refresh_token"),
-                    ("refresh_token", &claims.halo_refresh),
-                ],
-            )
-            .await
-            .map_err(|e| match e {
-                UpstreamError::Refused(_) => OAuthError::new(
-                    "invalid_grant",
-                    "the refresh token has already been used or was revoked; sign in again",
-                ),
-                other => OAuthError::new("temporarily_unavailable", other.to_string()),
-            })?;
+            let mut halo =
+                upstream::halo_grant(ctx, upstream::Grant::Refresh(&claims.halo_refresh))
+                    .await
+                    .map_err(|e| match e {
+                        UpstreamError::Refused(_) => OAuthError::new(
+                            "invalid_grant",
+                            "the refresh token has already been used or was revoked; sign in again",
+                        ),
+                        other => OAuthError::new("temporarily_unavailable", other.to_string()),
+                    })?;
             // Halo may keep the refresh token unchanged (no new one in the answer).
             let halo_issued = halo
                 .refresh

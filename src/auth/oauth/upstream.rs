@@ -1,14 +1,14 @@
 //! Halo's token endpoint as our upstream: exchanging Halo's authorization code and refreshing
-//! Halo tokens, with Halo's refusals (e.g. a reused single-use refresh token) kept apart from
+//! Halo tokens through the one token-endpoint client ([`crate::halo::token_endpoint`]), with Halo's refusals (e.g. a reused single-use refresh token) kept apart from
 //! outages so the client sees `invalid_grant` for the first and a retryable error for the second.
 
-use serde::Deserialize;
+use oauth2::TokenResponse;
 use serde_json::Value;
 
 use super::claims::HaloTokens;
 use crate::auth::AuthContext;
 use crate::auth::tokens::now;
-use crate::halo::error::message_from_body;
+use crate::halo::token_endpoint::TokenError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum UpstreamError {
@@ -21,60 +21,56 @@ pub enum UpstreamError {
     Secret(String),
 }
 
-#[derive(Deserialize)]
-struct TokenAnswer {
-    access_token: String,
-    #[serde(default)]
-    refresh_token: Option<String>,
-    #[serde(default)]
-    expires_in: Option<i64>,
+/// A grant the broker posts to Halo as our Authorisation Code application.
+pub enum Grant<'a> {
+    /// Halo's authorization code, with our callback URL and the PKCE verifier we sent Halo.
+    Code {
+        code: &'a str,
+        redirect_uri: &'a str,
+        verifier: &'a str,
+    },
+    /// A Halo refresh token (single-use on Halo).
+    Refresh(&'a str),
 }
 
-/// Posts a grant to Halo's token endpoint as our Halo application.
-pub async fn halo_grant(
-    ctx: &AuthContext,
-    grant: &[(&str, &str)],
-) -> Result<HaloTokens, UpstreamError> {
+/// Posts `grant` to Halo's token endpoint as our Halo application.
+pub async fn halo_grant(ctx: &AuthContext, grant: Grant<'_>) -> Result<HaloTokens, UpstreamError> {
     let secret = ctx
         .halo_client_secret
         .get_optional()
         .await
         .map_err(|e| UpstreamError::Secret(e.to_string()))?;
-    let endpoints = ctx
+    let endpoint = ctx
         .halo
-        .auth_endpoints()
+        .token_endpoint()
         .await
         .map_err(|e| UpstreamError::Unavailable(e.to_string()))?;
-    let mut form: Vec<(&str, &str)> = grant.to_vec();
-    form.push(("client_id", &ctx.halo_client_id));
-    if let Some(secret) = &secret {
-        form.push(("client_secret", secret));
+    let client_id = ctx.halo_client_id.as_str();
+    let secret = secret.as_deref();
+    let answer = match grant {
+        Grant::Code {
+            code,
+            redirect_uri,
+            verifier,
+        } => {
+            endpoint
+                .authorization_code(client_id, secret, code, redirect_uri, verifier)
+                .await
+        }
+        Grant::Refresh(refresh) => endpoint.refresh(client_id, secret, refresh).await,
     }
-    let response = ctx
-        .halo
-        .http()
-        .post(endpoints.endpoint("token"))
-        .form(&form)
-        .send()
-        .await
-        .map_err(|e| UpstreamError::Unavailable(e.without_url().to_string()))?;
-    let status = response.status();
-    let body = response.text().await.unwrap_or_default();
-    if status.is_client_error() {
-        return Err(UpstreamError::Refused(message_from_body(&body)));
-    }
-    if !status.is_success() {
-        return Err(UpstreamError::Unavailable(format!(
-            "HTTP {}",
-            status.as_u16()
-        )));
-    }
-    let answer: TokenAnswer = serde_json::from_str(&body)
-        .map_err(|e| UpstreamError::Unavailable(format!("unreadable token response: {e}")))?;
+    .map_err(|error| match error {
+        TokenError::Refused { message, .. } => UpstreamError::Refused(message),
+        TokenError::Failed { status, .. } => UpstreamError::Unavailable(format!("HTTP {status}")),
+        other => UpstreamError::Unavailable(other.to_string()),
+    })?;
+    let lifetime = answer
+        .expires_in()
+        .map_or(3600, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
     Ok(HaloTokens {
-        access: answer.access_token,
-        refresh: answer.refresh_token,
-        exp: now() + answer.expires_in.unwrap_or(3600),
+        access: answer.access_token().secret().clone(),
+        refresh: answer.refresh_token().map(|r| r.secret().clone()),
+        exp: now().saturating_add(lifetime),
     })
 }
 
