@@ -317,11 +317,13 @@ impl LookupCache {
                         kind.label()
                     )))
                 }),
-                Err(HaloError::NotFound(_)) => Err(ResolveError::NotFound {
-                    kind: kind.label(),
-                    input: input.to_string(),
-                    suggestions: vec![],
-                }),
+                Err(HaloError::Rejected(super::Rejection::NotFound(_))) => {
+                    Err(ResolveError::NotFound {
+                        kind: kind.label(),
+                        input: input.to_string(),
+                        suggestions: vec![],
+                    })
+                }
                 Err(e) => Err(e.into()),
             };
         }

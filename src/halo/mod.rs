@@ -13,10 +13,11 @@ pub mod lookups;
 pub mod rate_limit;
 pub mod records;
 pub mod retry_after;
+mod secret;
 pub mod text;
 
 pub use client::{HaloClient, HaloClientOptions, HaloSession};
 pub use credentials::{ClientCredentials, HaloCredential};
 pub use envelope::Page;
-pub use error::HaloError;
+pub use error::{HaloError, InFlight, NotSent, Rejection};
 pub use lookups::{LookupCache, LookupKind, Named};

@@ -9,7 +9,6 @@ use serde_json::{Map, Value};
 
 use super::args::{Paging, optional_text};
 use super::shape::{self, int, put, text};
-use crate::halo::HaloError;
 use crate::halo::lookups::{LookupKind, Named, ResolveError, pick};
 use crate::mcp::registry::{TypedTool, typed};
 use crate::mcp::{CallContext, Effect, ToolError, ToolHandler};
@@ -56,7 +55,7 @@ pub async fn resolve_service(ctx: &CallContext, input: &str) -> Result<Named, To
     if let Ok(id) = trimmed.parse::<i64>() {
         return match ctx.halo.get(&format!("Service/{id}"), &[]).await {
             Ok(raw) => service_named(raw).ok_or_else(|| not_found(vec![])),
-            Err(HaloError::NotFound(_)) => Err(not_found(vec![])),
+            Err(e) if e.is_not_found() => Err(not_found(vec![])),
             Err(e) => Err(e.into()),
         };
     }

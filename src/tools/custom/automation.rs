@@ -193,14 +193,15 @@ impl AutomationHandler {
             .post_body(&format!("Automation/{id}"), body, Some(self.spec.wait))
             .await
             .map_err(|e| match e {
-                HaloError::NotFound(_) => ToolError::Failed(format!(
+                e if e.is_not_found() => ToolError::Failed(format!(
                     "Halo has no runbook {id} (tool {}): check runbook_id in the tools file.",
                     self.spec.header.name
                 )),
-                HaloError::OutcomeUnknown(detail) => ToolError::Failed(format!(
-                    "The runbook did not answer within {} seconds ({detail}). It may still be \
+                HaloError::MayHaveBeenApplied(failure) => ToolError::Failed(format!(
+                    "The runbook did not answer within {} seconds ({}). It may still be \
                      running in Halo: check its log there before running it again.",
-                    self.spec.wait.as_secs()
+                    self.spec.wait.as_secs(),
+                    failure.detail()
                 )),
                 other => other.into(),
             })?;
