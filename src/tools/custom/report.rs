@@ -256,11 +256,10 @@ impl ReportHandler {
                 "Report",
                 "reports",
                 &[
-                    ("search", name.clone()),
-                    ("pageinate", "true".into()),
-                    ("page_size", "100".into()),
-                    ("page_no", "1".into()),
-                ],
+                    &[("search", name.clone())][..],
+                    &crate::halo::PageRequest::first(100).pairs(),
+                ]
+                .concat(),
             )
             .await?;
         let reports: Vec<(i64, String)> = page
