@@ -10,6 +10,8 @@ pub mod dates;
 pub mod envelope;
 pub mod error;
 pub mod lookups;
+#[cfg(test)]
+mod outcome_tests;
 pub mod query;
 pub mod rate_limit;
 pub mod records;
