@@ -1,11 +1,13 @@
 //! Single records and the knowledge-base list, as the resources read them: the paths, query
 //! names and paging of `GET /Tickets/{id}`, `GET /Actions`, `GET /KBArticle/{id}` and
 //! `GET /KBArticle` (halo-api.md §4.2, §4.8, §4.9), and the typed records of the entities
-//! moved to them so far ([`service`]), read through [`decode`].
+//! moved to them so far ([`service`], [`automation`]), read through [`decode`].
 
+pub mod automation;
 pub mod decode;
 pub mod service;
 
+pub use automation::{Runbook, RunbookAnswer};
 pub use decode::{Record, Records};
 pub use service::{Service, ServiceQuery};
 
