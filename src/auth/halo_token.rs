@@ -106,7 +106,7 @@ impl HaloTokenValidator {
         let session = halo.session(HaloCredential::Bearer(Arc::from(token)));
         let me = match session.get_with("Agent/me", &[], policy).await {
             Ok(me) => me,
-            Err(HaloError::Unauthorized(_)) => {
+            Err(HaloError::Rejected(crate::halo::Rejection::Unauthorized(_))) => {
                 self.valid.lock().remove(&key);
                 let mut refused = self.refused.lock();
                 prune(&mut refused, |at| at.elapsed() < REFUSAL_TTL);

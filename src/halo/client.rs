@@ -12,6 +12,7 @@ use url::Url;
 use super::HaloError;
 use super::credentials::HaloCredential;
 use super::envelope::{self, Page};
+use super::error::{InFlight, NotSent, Rejection};
 use super::error::{message_from_body, scope_in_message};
 use super::rate_limit::RateLimiter;
 use super::retry_after;
@@ -89,7 +90,7 @@ impl HaloClient {
             .pool_idle_timeout(Duration::from_secs(90))
             .user_agent(concat!("halo-mcp/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| HaloError::Unavailable(format!("cannot build the HTTP client: {e}")))?;
+            .map_err(|e| NotSent::Request(format!("cannot build the HTTP client: {e}")))?;
         let mut api_base = options.base_url.clone();
         let path = format!("{}/api/", api_base.path().trim_end_matches('/'));
         api_base.set_path(&path);
@@ -196,7 +197,7 @@ impl HaloClient {
         self.inner
             .api_base
             .join(path.trim_start_matches('/'))
-            .map_err(|e| HaloError::InvalidResponse(format!("bad API path {path}: {e}")))
+            .map_err(|e| NotSent::Request(format!("bad API path {path}: {e}")).into())
     }
 
     /// Sends one request once: rate limit, bearer, status mapping.
@@ -210,9 +211,16 @@ impl HaloClient {
         timeout: Option<Duration>,
     ) -> Result<Value, HaloError> {
         if let Err(wait) = self.inner.limiter.acquire(limiter_budget).await {
-            return Err(HaloError::RateLimited { retry_after: wait });
+            return Err(NotSent::RateLimited { retry_after: wait }.into());
         }
-        let token = self.bearer(credential).await?;
+        // The API call is not sent without a token, so no token failure can leave a write's
+        // outcome unknown.
+        let token = self.bearer(credential).await.map_err(|e| match e {
+            HaloError::ReadFailed(_) | HaloError::InvalidResponse(_) => {
+                HaloError::SignIn(e.to_string())
+            }
+            other => other,
+        })?;
         let mut request = self
             .inner
             .http
@@ -270,40 +278,44 @@ impl HaloClient {
                 .map_err(|e| HaloError::InvalidResponse(format!("malformed JSON: {e}")));
         }
         let message = message_from_body(&String::from_utf8_lossy(&body));
+        if InFlight::is_server_failure(status.as_u16()) {
+            return Err(HaloError::ReadFailed(InFlight::ServerFailure {
+                status: status.as_u16(),
+                message,
+            }));
+        }
         Err(match status {
-            StatusCode::BAD_REQUEST => HaloError::Validation(message),
-            StatusCode::UNAUTHORIZED => HaloError::Unauthorized(message),
-            StatusCode::FORBIDDEN => HaloError::Forbidden {
+            StatusCode::BAD_REQUEST => Rejection::Invalid(message),
+            StatusCode::UNAUTHORIZED => Rejection::Unauthorized(message),
+            StatusCode::FORBIDDEN => Rejection::Forbidden {
                 missing_scope: scope_in_message(&message),
                 message,
             },
-            StatusCode::NOT_FOUND => HaloError::NotFound(message),
+            StatusCode::NOT_FOUND => Rejection::NotFound(message),
             StatusCode::TOO_MANY_REQUESTS => {
                 self.inner.limiter.block_for(retry_after);
-                HaloError::RateLimited { retry_after }
+                Rejection::RateLimited { retry_after }
             }
-            s => HaloError::Upstream {
+            s => Rejection::Status {
                 status: s.as_u16(),
                 message,
             },
-        })
+        }
+        .into())
     }
 }
 
+/// A transport failure as a read sees it; [`HaloError::for_write`] turns the in-flight ones
+/// into unknown outcomes. Only a failed connect (a connect timeout included) is known not to
+/// have sent anything.
 pub(super) fn transport_error(error: reqwest::Error, timeout: Duration) -> HaloError {
-    if error.is_timeout() {
-        HaloError::Timeout(timeout)
-    } else if error.is_connect() {
-        HaloError::Unreachable(root_cause(&error))
+    if error.is_connect() {
+        NotSent::Unreachable(root_cause(&error)).into()
+    } else if error.is_timeout() {
+        HaloError::ReadFailed(InFlight::Timeout(timeout))
     } else {
-        HaloError::Unavailable(root_cause(&error))
+        HaloError::ReadFailed(InFlight::ConnectionLost(root_cause(&error)))
     }
-}
-
-/// The statuses after which a write's outcome is unknown: Halo (or its gateway) failed while
-/// or after handling it.
-fn is_server_failure(status: u16) -> bool {
-    matches!(status, 500 | 502 | 503 | 504)
 }
 
 fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
@@ -389,7 +401,7 @@ impl HaloSession {
                 )
                 .await;
             match result {
-                Err(HaloError::Unauthorized(_)) if !renewed_token => {
+                Err(HaloError::Rejected(Rejection::Unauthorized(_))) if !renewed_token => {
                     if let HaloCredential::Service(app) = &self.credential {
                         renewed_token = true;
                         app.invalidate().await;
@@ -402,10 +414,9 @@ impl HaloSession {
                         && error.is_retryable_read()
                         && attempt < options.max_read_attempts =>
                 {
-                    let backoff = match &error {
-                        HaloError::RateLimited { retry_after } => *retry_after,
-                        _ => Duration::from_millis(200 * 2u64.pow(attempt - 1)),
-                    };
+                    let backoff = error
+                        .retry_after()
+                        .unwrap_or_else(|| Duration::from_millis(200 * 2u64.pow(attempt - 1)));
                     if Instant::now() + backoff > deadline {
                         return Err(error);
                     }
@@ -459,7 +470,7 @@ impl HaloSession {
                 .await;
             return match result {
                 // Halo refuses a bad token before doing anything, so renewing and resending is safe.
-                Err(HaloError::Unauthorized(_)) if !renewed_token => {
+                Err(HaloError::Rejected(Rejection::Unauthorized(_))) if !renewed_token => {
                     if let HaloCredential::Service(app) = &self.credential {
                         renewed_token = true;
                         app.invalidate().await;
@@ -467,19 +478,8 @@ impl HaloSession {
                     }
                     result
                 }
-                Err(HaloError::Timeout(t)) => Err(HaloError::OutcomeUnknown(format!(
-                    "no answer within {} seconds",
-                    t.as_secs()
-                ))),
-                Err(HaloError::Unavailable(message)) => Err(HaloError::OutcomeUnknown(message)),
-                Err(HaloError::InvalidResponse(message)) => Err(HaloError::OutcomeUnknown(
-                    format!("the response was unreadable: {message}"),
-                )),
-                // A 500 can come after Halo committed the write, like a gateway error.
-                Err(HaloError::Upstream { status, message }) if is_server_failure(status) => Err(
-                    HaloError::OutcomeUnknown(format!("Halo answered {status}: {message}")),
-                ),
-                other => other,
+                // Whatever failed after sending (a 500 included) may follow a committed write.
+                other => other.map_err(HaloError::for_write),
             };
         }
     }

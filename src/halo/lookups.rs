@@ -300,11 +300,7 @@ impl LookupCache {
             return pick(kind, input, &list);
         }
         let trimmed = input.trim();
-        let mut query: Vec<(&str, String)> = vec![
-            ("pageinate", "true".into()),
-            ("page_size", "50".into()),
-            ("page_no", "1".into()),
-        ];
+        let mut query = super::PageRequest::first(50).pairs();
         if let Some(client_id) = client_id {
             query.push(("client_id", client_id.to_string()));
         }
@@ -317,11 +313,13 @@ impl LookupCache {
                         kind.label()
                     )))
                 }),
-                Err(HaloError::NotFound(_)) => Err(ResolveError::NotFound {
-                    kind: kind.label(),
-                    input: input.to_string(),
-                    suggestions: vec![],
-                }),
+                Err(HaloError::Rejected(super::Rejection::NotFound(_))) => {
+                    Err(ResolveError::NotFound {
+                        kind: kind.label(),
+                        input: input.to_string(),
+                        suggestions: vec![],
+                    })
+                }
                 Err(e) => Err(e.into()),
             };
         }

@@ -10,14 +10,19 @@ pub mod dates;
 pub mod envelope;
 pub mod error;
 pub mod lookups;
+#[cfg(test)]
+mod outcome_tests;
+pub mod query;
 pub mod rate_limit;
 pub mod records;
 pub mod retry_after;
+mod secret;
 pub mod text;
 pub mod token_endpoint;
 
 pub use client::{HaloClient, HaloClientOptions, HaloSession};
 pub use credentials::{ClientCredentials, HaloCredential};
 pub use envelope::Page;
-pub use error::HaloError;
+pub use error::{HaloError, InFlight, NotSent, Rejection};
 pub use lookups::{LookupCache, LookupKind, Named};
+pub use query::PageRequest;

@@ -3,8 +3,8 @@
 //! Everything that goes wrong inside a tool is a [`ToolError`]; the MCP layer turns it into a
 //! tool result with `isError: true`. JSON-RPC errors are kept for protocol problems.
 
-use crate::halo::HaloError;
 use crate::halo::lookups::ResolveError;
+use crate::halo::{HaloError, InFlight, NotSent, Rejection};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ToolError {
@@ -57,11 +57,11 @@ impl ToolError {
         match self {
             ToolError::InvalidArguments(_) => "invalid_arguments",
             ToolError::Resolve(_) | ToolError::Hinted { .. } => "unresolved_name",
-            ToolError::Halo(HaloError::Forbidden { .. }) => "halo_forbidden",
-            ToolError::Halo(HaloError::NotFound(_)) => "halo_not_found",
-            ToolError::Halo(HaloError::RateLimited { .. }) => "halo_rate_limited",
-            ToolError::Halo(HaloError::Unauthorized(_)) => "halo_unauthorized",
-            ToolError::Halo(HaloError::OutcomeUnknown(_)) => "halo_outcome_unknown",
+            ToolError::Halo(HaloError::Rejected(Rejection::Forbidden { .. })) => "halo_forbidden",
+            ToolError::Halo(HaloError::Rejected(Rejection::NotFound(_))) => "halo_not_found",
+            ToolError::Halo(e) if e.retry_after().is_some() => "halo_rate_limited",
+            ToolError::Halo(HaloError::Rejected(Rejection::Unauthorized(_))) => "halo_unauthorized",
+            ToolError::Halo(HaloError::MayHaveBeenApplied(_)) => "halo_outcome_unknown",
             ToolError::Halo(_) => "halo_error",
             ToolError::Failed(_) => "failed",
             ToolError::Unavailable(_) => "unavailable",
@@ -71,31 +71,41 @@ impl ToolError {
 
 fn halo_message(error: &HaloError) -> String {
     match error {
-        HaloError::Forbidden {
+        HaloError::Rejected(Rejection::Forbidden {
             missing_scope: Some(scope),
             message,
-        } => format!(
+        }) => format!(
             "Halo refused this: the Halo API application is missing the '{scope}' permission. \
              Ask a Halo administrator to grant it under Configuration > Integrations > Halo API. \
              (Halo said: {message})"
         ),
-        HaloError::Forbidden { message, .. } => format!(
+        HaloError::Rejected(Rejection::Forbidden { message, .. }) => format!(
             "Halo refused this: your Halo agent's role does not allow it. Ask a Halo \
              administrator if you need this permission. (Halo said: {message})"
         ),
-        HaloError::NotFound(message) => format!("Not found in Halo: {message}"),
-        HaloError::Unauthorized(_) => "Halo did not accept the sign-in (it may have expired). \
+        HaloError::Rejected(Rejection::NotFound(message)) => {
+            format!("Not found in Halo: {message}")
+        }
+        HaloError::Rejected(Rejection::Unauthorized(_)) => {
+            "Halo did not accept the sign-in (it may have expired). \
              Sign in again (in Copilot Studio: reconnect the connection) and retry."
-            .to_string(),
-        HaloError::RateLimited { retry_after } => format!(
+                .to_string()
+        }
+        HaloError::NotSent(NotSent::RateLimited { retry_after })
+        | HaloError::Rejected(Rejection::RateLimited { retry_after }) => format!(
             "Halo's rate limit was reached. Try again in {} seconds.",
             retry_after.as_secs().max(1)
         ),
-        HaloError::Timeout(_) | HaloError::Unavailable(_) | HaloError::Unreachable(_) => format!(
+        HaloError::NotSent(NotSent::Unreachable(_))
+        | HaloError::ReadFailed(InFlight::Timeout(_) | InFlight::ConnectionLost(_)) => format!(
             "Halo is not responding right now ({error}). Try again in a minute; if it persists, \
              check that Halo is up."
         ),
-        HaloError::Upstream { status, .. } if *status >= 500 => format!(
+        HaloError::ReadFailed(InFlight::ServerFailure { .. }) => format!(
+            "Halo is failing right now ({error}). Try again in a minute; if it persists, check \
+             that Halo is up."
+        ),
+        HaloError::Rejected(Rejection::Status { status, .. }) if *status >= 500 => format!(
             "Halo is failing right now ({error}). Try again in a minute; if it persists, check \
              that Halo is up."
         ),
@@ -110,23 +120,32 @@ mod tests {
 
     #[test]
     fn halo_failures_read_as_actions() {
-        let scope = ToolError::Halo(HaloError::Forbidden {
-            message: "missing scope edit:tickets".into(),
-            missing_scope: Some("edit:tickets".into()),
-        });
+        let scope = ToolError::Halo(
+            Rejection::Forbidden {
+                message: "missing scope edit:tickets".into(),
+                missing_scope: Some("edit:tickets".into()),
+            }
+            .into(),
+        );
         assert!(scope.user_message().contains("'edit:tickets' permission"));
-        let role = ToolError::Halo(HaloError::Forbidden {
-            message: "no".into(),
-            missing_scope: None,
-        });
+        let role = ToolError::Halo(
+            Rejection::Forbidden {
+                message: "no".into(),
+                missing_scope: None,
+            }
+            .into(),
+        );
         assert!(role.user_message().contains("role does not allow"));
-        let limited = ToolError::Halo(HaloError::RateLimited {
-            retry_after: Duration::from_secs(42),
-        });
+        let limited = ToolError::Halo(
+            NotSent::RateLimited {
+                retry_after: Duration::from_secs(42),
+            }
+            .into(),
+        );
         assert!(limited.user_message().contains("Try again in 42 seconds"));
-        let down = ToolError::Halo(HaloError::Unavailable("connection refused".into()));
+        let down = ToolError::Halo(NotSent::Unreachable("connection refused".into()).into());
         assert!(down.user_message().contains("Halo is not responding"));
-        let missing = ToolError::Halo(HaloError::NotFound("ticket 5".into()));
+        let missing = ToolError::Halo(Rejection::NotFound("ticket 5".into()).into());
         assert!(missing.user_message().starts_with("Not found in Halo"));
     }
 }

@@ -19,7 +19,7 @@ use super::resources::sizes::ArticleSizes;
 use super::resources::{self, Offered};
 use super::{CallContext, ToolError, result};
 use crate::auth::Caller;
-use crate::halo::{HaloClient, HaloCredential, HaloError, LookupCache};
+use crate::halo::{HaloClient, HaloCredential, LookupCache};
 
 const INSTRUCTIONS: &str = "Tools for working in Halo (HaloITSM / HaloPSA / HaloServiceDesk) as \
 the signed-in Halo agent. Names are accepted wherever people use names: ticket types, statuses, \
@@ -150,7 +150,7 @@ impl ServerHandler for HaloMcpServer {
                 result
             }
             Err(error) => {
-                if matches!(error, ToolError::Halo(HaloError::RateLimited { .. })) {
+                if matches!(&error, ToolError::Halo(e) if e.retry_after().is_some()) {
                     // Operators alert on this line (infra/modules/alerts.bicep).
                     tracing::warn!(tool = %request.name, kind = "halo_rate_limited", "Halo rate limit reached");
                 } else {

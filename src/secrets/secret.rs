@@ -1,15 +1,11 @@
 //! One secret as the rest of the server sees it: a plain value, a Key Vault secret read through
-//! the [`SecretStore`], or unset. Implements Halo's [`SecretValue`] so the Services
+//! the [`SecretStore`], or unset. Knows nothing of its users: `halo` adapts it so the Services
 //! application's client secret can come from Key Vault.
 
 use std::sync::Arc;
 
-use futures::future::BoxFuture;
-
 use super::{SecretError, SecretStore};
 use crate::config::SecretRef;
-use crate::halo::HaloError;
-use crate::halo::credentials::SecretValue;
 
 #[derive(Clone)]
 pub enum Secret {
@@ -74,15 +70,5 @@ impl Secret {
             Secret::Unset(_) => Ok(None),
             _ => self.get().await.map(Some),
         }
-    }
-}
-
-impl SecretValue for Secret {
-    fn current(&self) -> BoxFuture<'_, Result<String, HaloError>> {
-        Box::pin(async move {
-            self.get()
-                .await
-                .map_err(|e| HaloError::SignIn(e.to_string()))
-        })
     }
 }

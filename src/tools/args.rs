@@ -36,13 +36,17 @@ impl Paging {
         Ok(Paging { page, page_size })
     }
 
-    /// Halo's paging parameters.
+    /// The page to ask Halo for.
+    pub fn request(&self) -> crate::halo::PageRequest {
+        crate::halo::PageRequest {
+            page: self.page,
+            page_size: self.page_size,
+        }
+    }
+
+    /// Halo's paging parameters, for the lists not yet read through typed queries.
     pub fn query(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("pageinate", "true".into()),
-            ("page_size", self.page_size.to_string()),
-            ("page_no", self.page.to_string()),
-        ]
+        self.request().pairs()
     }
 
     /// The paging block every list result carries.

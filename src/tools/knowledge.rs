@@ -10,7 +10,6 @@ use serde_json::{Map, Value, json};
 use super::args::{Paging, optional_text, positive_id};
 use super::shape::{self, int, put, text};
 use super::tickets::fetch_ticket;
-use crate::halo::HaloError;
 use crate::mcp::registry::{TypedTool, typed};
 use crate::mcp::{CallContext, Effect, ToolError, ToolHandler};
 
@@ -120,7 +119,7 @@ impl TypedTool for GetArticle {
             )
             .await
             .map_err(|e| match e {
-                HaloError::NotFound(_) => ToolError::Failed(format!(
+                e if e.is_not_found() => ToolError::Failed(format!(
                     "Knowledge base article {id} was not found in Halo."
                 )),
                 other => other.into(),

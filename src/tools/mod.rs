@@ -11,6 +11,7 @@ pub mod knowledge;
 pub mod people;
 pub mod services;
 pub mod shape;
+pub mod ticket_fields;
 pub mod ticket_writes;
 pub mod tickets;
 

@@ -8,7 +8,6 @@ use serde_json::{Map, Value, json};
 
 use super::args::{me, optional_text, positive_id};
 use super::shape::{int, put, text};
-use crate::halo::HaloError;
 use crate::halo::lookups::{LookupKind, Named, ResolveError};
 use crate::mcp::registry::{TypedTool, typed};
 use crate::mcp::{CallContext, Effect, ToolError, ToolHandler};
@@ -120,7 +119,7 @@ async fn by_id(ctx: &CallContext, id: i64, kind: PersonKind) -> Result<Value, To
     match ctx.halo.get(&path, &[]).await {
         Ok(raw) if kind == PersonKind::Agent => Ok(agent(&raw)),
         Ok(raw) => Ok(end_user(&raw)),
-        Err(HaloError::NotFound(_)) => Err(ToolError::Failed(format!(
+        Err(e) if e.is_not_found() => Err(ToolError::Failed(format!(
             "No {label} with id {id} was found in Halo.{}",
             if kind == PersonKind::EndUser {
                 " If this is an agent's id, set kind to agent."

@@ -8,9 +8,10 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::args::{Paging, optional_text};
-use super::shape::{self, int, put, text};
-use crate::halo::HaloError;
+use super::shape::{self, put, text};
+use crate::halo::PageRequest;
 use crate::halo::lookups::{LookupKind, Named, ResolveError, pick};
+use crate::halo::records::{Service, ServiceQuery};
 use crate::mcp::registry::{TypedTool, typed};
 use crate::mcp::{CallContext, Effect, ToolError, ToolHandler};
 
@@ -26,20 +27,10 @@ pub fn tools() -> Vec<Arc<dyn ToolHandler>> {
     )]
 }
 
-fn service_named(raw: Value) -> Option<Named> {
-    Some(Named {
-        id: int(&raw, "id")?,
-        name: text(&raw, "name").unwrap_or_default(),
-        email: None,
-        raw,
-    })
-}
-
 /// A service's name by id (`GET /Service/{id}`), for showing next to a ticket's `service_id`;
 /// `None` when Halo cannot say.
 pub async fn service_name(ctx: &CallContext, id: i64) -> Option<String> {
-    let raw = ctx.halo.get(&format!("Service/{id}"), &[]).await.ok()?;
-    text(&raw, "name")
+    ctx.halo.service(id).await.ok()?.name()
 }
 
 /// One service by id, or by name through a catalogue search; unknown or ambiguous names list the
@@ -54,32 +45,32 @@ pub async fn resolve_service(ctx: &CallContext, input: &str) -> Result<Named, To
         })
     };
     if let Ok(id) = trimmed.parse::<i64>() {
-        return match ctx.halo.get(&format!("Service/{id}"), &[]).await {
-            Ok(raw) => service_named(raw).ok_or_else(|| not_found(vec![])),
-            Err(HaloError::NotFound(_)) => Err(not_found(vec![])),
+        return match ctx.halo.service(id).await {
+            Ok(service) => service.into_named().ok_or_else(|| not_found(vec![])),
+            Err(e) if e.is_not_found() => Err(not_found(vec![])),
             Err(e) => Err(e.into()),
         };
     }
-    let mut query = Paging::new(Some(1), Some(50))?.query();
-    query.push(("search", trimmed.to_string()));
+    let mut query = ServiceQuery::new(PageRequest::first(50));
+    query.search = Some(trimmed.to_string());
     let mut candidates: Vec<Named> = ctx
         .halo
-        .list("Service", "services", &query)
+        .services(&query)
         .await?
         .items
         .into_iter()
-        .filter_map(service_named)
+        .filter_map(Service::into_named)
         .collect();
     if candidates.is_empty() {
         // Nothing matched the text: offer the closest names from the whole catalogue.
-        let all = Paging::new(Some(1), Some(100))?.query();
+        let all = ServiceQuery::new(PageRequest::first(100));
         candidates = ctx
             .halo
-            .list("Service", "services", &all)
+            .services(&all)
             .await?
             .items
             .into_iter()
-            .filter_map(service_named)
+            .filter_map(Service::into_named)
             .collect();
     }
     // There is no service lookup kind; the kind passed only labels messages, and every
@@ -131,20 +122,16 @@ impl TypedTool for SearchServiceCatalogue {
                 "subscribed_only needs a user (whose organisation's subscriptions to use)".into(),
             ));
         }
-        let mut query = paging.query();
-        if let Some(q) = optional_text(args.query.as_deref()) {
-            query.push(("search", q));
-        }
-        if let Some(u) = &user {
-            query.push(("user_id", u.id.to_string()));
-        }
-        if subscribed_only {
-            query.push(("subscribedonly", "true".into()));
-        }
-        let page = ctx.halo.list("Service", "services", &query).await?;
+        let query = ServiceQuery {
+            page: paging.request(),
+            search: optional_text(args.query.as_deref()),
+            user_id: user.as_ref().map(|u| u.id),
+            subscribed_only,
+        };
+        let page = ctx.halo.services(&query).await?;
         let mut services = Vec::with_capacity(page.items.len());
-        for raw in &page.items {
-            services.push(service(ctx, raw).await);
+        for entry in &page.items {
+            services.push(service(ctx, entry).await);
         }
         let mut out = paging.describe(page.record_count, services.len());
         if let Some(u) = &user {
@@ -160,27 +147,27 @@ impl TypedTool for SearchServiceCatalogue {
 }
 
 /// A catalogue entry with its request ticket type named.
-async fn service(ctx: &CallContext, raw: &Value) -> Value {
+async fn service(ctx: &CallContext, entry: &Service) -> Value {
     let mut s = Map::new();
-    put(&mut s, "id", int(raw, "id"));
-    put(&mut s, "name", text(raw, "name"));
+    put(&mut s, "id", entry.id);
+    put(&mut s, "name", entry.name());
     put(
         &mut s,
         "summary",
-        shape::excerpt(raw, &["summary"], shape::EXCERPT_LIMIT),
-    );
-    put(&mut s, "category", text(raw, "service_category_name"));
-    put(
-        &mut s,
-        "user_subscribed",
-        raw.get("user_subscribed").and_then(Value::as_bool),
+        entry
+            .summary
+            .as_deref()
+            .map(|html| crate::halo::text::html_excerpt(html, shape::EXCERPT_LIMIT))
+            .filter(|s| !s.is_empty()),
     );
     put(
         &mut s,
-        "subscribable",
-        raw.get("subscribable").and_then(Value::as_bool),
+        "category",
+        crate::halo::records::decode::text(&entry.category_name),
     );
-    let request_type = int(raw, "service_tickettype_id").filter(|id| *id > 0);
+    put(&mut s, "user_subscribed", entry.user_subscribed);
+    put(&mut s, "subscribable", entry.subscribable);
+    let request_type = entry.request_tickettype_id.filter(|id| *id > 0);
     put(&mut s, "request_tickettype_id", request_type);
     if let Some(id) = request_type {
         put(
@@ -191,7 +178,7 @@ async fn service(ctx: &CallContext, raw: &Value) -> Value {
                 .await,
         );
     }
-    let incident_type = int(raw, "incident_tickettype_id").filter(|id| *id > 0);
+    let incident_type = entry.incident_tickettype_id.filter(|id| *id > 0);
     put(&mut s, "incident_tickettype_id", incident_type);
     if let Some(id) = incident_type {
         put(
@@ -202,19 +189,10 @@ async fn service(ctx: &CallContext, raw: &Value) -> Value {
                 .await,
         );
     }
-    put(&mut s, "request_label", text(raw, "servicerequestlbl"));
+    put(
+        &mut s,
+        "request_label",
+        crate::halo::records::decode::text(&entry.request_label),
+    );
     Value::Object(s)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn services_become_named_records() {
-        let n = service_named(json!({"id": 3, "name": "Endpoint Security"})).unwrap();
-        assert_eq!((n.id, n.name.as_str()), (3, "Endpoint Security"));
-        assert!(service_named(json!({"name": "no id"})).is_none());
-    }
 }

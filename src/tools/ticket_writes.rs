@@ -43,43 +43,7 @@ pub fn assign_tool() -> Arc<dyn ToolHandler> {
     )
 }
 
-/// A ticket to create. Every reference is a name or an id as a person would give it (e.g.
-/// `ticket_type: "Incident"` or `"1"`), resolved through the lookup cache; unset fields are left
-/// to Halo's defaults (and the ticket type's). Bound create-ticket tools fill the fixed parts
-/// (`ticket_type`, `template_id`, defaults) from their configuration and the rest from the
-/// caller's arguments.
-#[derive(Debug, Clone, Default)]
-pub struct NewTicket {
-    /// Required, one line.
-    pub summary: String,
-    /// Plain text (line breaks kept) or HTML.
-    pub details: Option<String>,
-    /// Required: ticket type name or id.
-    pub ticket_type: String,
-    /// Customer (client) name or id.
-    pub customer: Option<String>,
-    /// Site name or id, within the customer.
-    pub site: Option<String>,
-    /// End user name, e-mail or id, within the customer; without a customer, the user's own
-    /// customer and site are used.
-    pub end_user: Option<String>,
-    /// "me", an agent's name, e-mail or id.
-    pub agent: Option<String>,
-    /// Team name or id.
-    pub team: Option<String>,
-    /// Priority name or its integer id (`priorityid`).
-    pub priority: Option<String>,
-    /// Status name or id.
-    pub status: Option<String>,
-    /// Category text as Halo shows it (`category_1`).
-    pub category: Option<String>,
-    /// Service name or id from the service catalogue (sets `service_id`).
-    pub service: Option<String>,
-    /// A Halo ticket template id (for bound tools).
-    pub template_id: Option<i64>,
-    /// Custom field values as (field id, value).
-    pub custom_fields: Vec<(i64, Value)>,
-}
+pub use super::ticket_fields::NewTicket;
 
 /// A record's id and name, as resolved, for filling names Halo's answer may leave out.
 type Ref = Option<(i64, String)>;
@@ -282,26 +246,7 @@ struct CreateTicket;
 impl TypedTool for CreateTicket {
     type Args = CreateArgs;
     async fn run(&self, ctx: &CallContext, args: CreateArgs) -> Result<Value, ToolError> {
-        create_ticket(
-            ctx,
-            NewTicket {
-                summary: args.summary,
-                details: args.details,
-                ticket_type: args.ticket_type,
-                customer: args.customer,
-                site: args.site,
-                end_user: args.end_user,
-                agent: args.agent,
-                team: args.team,
-                priority: args.priority,
-                status: args.status,
-                category: args.category,
-                service: args.service,
-                template_id: None,
-                custom_fields: Vec::new(),
-            },
-        )
-        .await
+        create_ticket(ctx, args.into()).await
     }
 }
 

@@ -157,7 +157,7 @@ pub async fn fetch_ticket(ctx: &CallContext, id: i64) -> Result<Value, ToolError
         )
         .await
         .map_err(|e| match e {
-            crate::halo::HaloError::NotFound(_) => {
+            e if e.is_not_found() => {
                 ToolError::Failed(format!("Ticket {id} was not found in Halo."))
             }
             other => other.into(),

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::markdown;
 use super::uri::ResourceUri;
-use crate::halo::{HaloError, LookupKind, records};
+use crate::halo::{HaloError, LookupKind, Rejection, records};
 use crate::mcp::CallContext;
 
 /// Articles per `resources/list` page.
@@ -31,10 +31,10 @@ fn not_found(uri: ResourceUri, error: HaloError) -> ReadError {
         ResourceUri::Article(id) => format!("knowledge base article {id}"),
     };
     match error {
-        HaloError::NotFound(_) => {
+        HaloError::Rejected(Rejection::NotFound(_)) => {
             ReadError::NotFound(format!("Resource not found: {uri} ({what} is not in Halo)"))
         }
-        HaloError::Forbidden { .. } => ReadError::NotFound(format!(
+        HaloError::Rejected(Rejection::Forbidden { .. }) => ReadError::NotFound(format!(
             "Resource not found: {uri} (Halo does not let your Halo agent read {what})"
         )),
         other => ReadError::Halo(other),

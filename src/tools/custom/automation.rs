@@ -17,6 +17,7 @@ use super::dynamic::{ArgReader, SchemaBuilder, missing};
 use super::file::{AutomationInput, AutomationTool, InputType, Resolve, RunbookRef};
 use crate::halo::HaloError;
 use crate::halo::lookups::LookupKind;
+use crate::halo::records::RunbookAnswer;
 use crate::mcp::schema::JsonObject;
 use crate::mcp::{CallContext, ToolDefinition, ToolError, ToolHandler};
 use crate::tools::args::resolve_agent;
@@ -143,18 +144,12 @@ impl AutomationHandler {
             RunbookRef::Id(id) => return Ok((id.clone(), None)),
             RunbookRef::Name(name) => name,
         };
-        let page = ctx.halo.list("Automation", "automations", &[]).await?;
-        let found: Vec<(String, String)> = page
-            .items
-            .iter()
-            .filter_map(|r| {
-                let id = match r.get("id")? {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                let n = r.get("name").and_then(Value::as_str)?.to_string();
-                Some((id, n))
-            })
+        let found: Vec<(String, String)> = ctx
+            .halo
+            .runbooks()
+            .await?
+            .into_iter()
+            .filter_map(|r| Some((r.id?, r.name?)))
             .collect();
         let matches: Vec<&(String, String)> = found
             .iter()
@@ -190,17 +185,18 @@ impl AutomationHandler {
         };
         let answer = ctx
             .halo
-            .post_body(&format!("Automation/{id}"), body, Some(self.spec.wait))
+            .run_runbook(&id, body, self.spec.wait)
             .await
             .map_err(|e| match e {
-                HaloError::NotFound(_) => ToolError::Failed(format!(
+                e if e.is_not_found() => ToolError::Failed(format!(
                     "Halo has no runbook {id} (tool {}): check runbook_id in the tools file.",
                     self.spec.header.name
                 )),
-                HaloError::OutcomeUnknown(detail) => ToolError::Failed(format!(
-                    "The runbook did not answer within {} seconds ({detail}). It may still be \
+                HaloError::MayHaveBeenApplied(failure) => ToolError::Failed(format!(
+                    "The runbook did not answer within {} seconds ({}). It may still be \
                      running in Halo: check its log there before running it again.",
-                    self.spec.wait.as_secs()
+                    self.spec.wait.as_secs(),
+                    failure.detail()
                 )),
                 other => other.into(),
             })?;
@@ -267,21 +263,13 @@ fn report(
     id: &str,
     known_name: Option<String>,
     inputs: Map<String, Value>,
-    answer: Value,
+    answer: RunbookAnswer,
 ) -> Value {
-    // Some endpoints answer with a one-item array.
-    let answer = match answer {
-        Value::Array(mut items) if items.len() == 1 => items.remove(0),
-        other => other,
-    };
-    let field = |k: &str| answer.get(k).cloned().filter(|v| !v.is_null());
-    let name = field("name")
-        .and_then(|v| v.as_str().map(str::to_string))
+    let name = answer
+        .name()
         .or(known_name)
         .unwrap_or_else(|| spec.header.title.clone());
-    let status = field("status")
-        .map(|s| s.as_str().map_or_else(|| s.to_string(), str::to_string))
-        .unwrap_or_else(|| "Completed".to_string());
+    let status = answer.status().unwrap_or_else(|| "Completed".to_string());
     let lowered = status.to_ascii_lowercase();
     let (finished, failed) = (
         !UNFINISHED.contains(&lowered.as_str()),
@@ -306,30 +294,15 @@ fn report(
         "inputs_sent": Value::Object(inputs),
     });
     if let Value::Object(m) = &mut out {
-        match &answer {
-            Value::Object(map) => {
-                for key in ["output", "log", "started", "finished_at", "finished"] {
-                    if let Some(v) = map.get(key).filter(|v| !v.is_null())
-                        && !m.contains_key(key)
-                    {
-                        let v = match key {
-                            "started" | "finished_at" => crate::tools::shape::date(&answer, key)
-                                .map(Value::String)
-                                .unwrap_or_else(|| v.clone()),
-                            _ => v.clone(),
-                        };
-                        m.insert(key.into(), v);
-                    }
-                }
-                if !map.contains_key("output") {
-                    // Unknown shape: pass Halo's answer through rather than lose it.
-                    m.insert("halo_answer".into(), answer.clone());
-                }
+        for (key, value) in answer.reported() {
+            // The result's own `finished` wins over Halo's.
+            if !m.contains_key(key) {
+                m.insert(key.into(), value);
             }
-            Value::Null => {}
-            other => {
-                m.insert("halo_answer".into(), other.clone());
-            }
+        }
+        if let Some(unrecognised) = answer.unrecognised() {
+            // Unknown shape: pass Halo's answer through rather than lose it.
+            m.insert("halo_answer".into(), unrecognised.clone());
         }
     }
     out
@@ -395,13 +368,21 @@ inputs = [
             "id",
             None,
             Map::new(),
-            json!({"name": "Reset user password", "status": "Completed", "output": {"ok": 1}, "log": ["x"]}),
+            RunbookAnswer::new(
+                json!({"name": "Reset user password", "status": "Completed", "output": {"ok": 1}, "log": ["x"]}),
+            ),
         );
         assert_eq!(done["finished"], true);
         assert_eq!(done["succeeded"], true);
         assert_eq!(done["output"], json!({"ok": 1}));
         assert!(done["message"].as_str().unwrap().contains("ran: Completed"));
-        let running = report(&s, "id", None, Map::new(), json!({"status": "Running"}));
+        let running = report(
+            &s,
+            "id",
+            None,
+            Map::new(),
+            RunbookAnswer::new(json!({"status": "Running"})),
+        );
         assert_eq!(running["finished"], false);
         assert_eq!(running["halo_answer"], json!({"status": "Running"}));
         let failed = report(
@@ -409,10 +390,10 @@ inputs = [
             "id",
             None,
             Map::new(),
-            json!([{"status": "Failed", "output": "boom"}]),
+            RunbookAnswer::new(json!([{"status": "Failed", "output": "boom"}])),
         );
         assert_eq!(failed["succeeded"], false);
-        let bare = report(&s, "id", None, Map::new(), Value::Null);
+        let bare = report(&s, "id", None, Map::new(), RunbookAnswer::new(Value::Null));
         assert_eq!(bare["status"], "Completed");
         assert_eq!(bare["runbook"]["name"], "reset password");
     }

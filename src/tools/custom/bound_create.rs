@@ -17,25 +17,6 @@ pub struct BoundCreateHandler {
     definition: ToolDefinition,
 }
 
-/// What the model is told about each field.
-fn describe(field: TicketField) -> &'static str {
-    match field {
-        TicketField::Summary => "One-line summary (title) of the ticket, at most 250 characters.",
-        TicketField::Details => "Full description: plain text (line breaks are kept) or HTML.",
-        TicketField::Customer => "Customer (client) name or id, e.g. \"Acorn Construction\".",
-        TicketField::Site => "Site name or id, within the customer.",
-        TicketField::EndUser => {
-            "End user name, e-mail address or id; without a customer, the user's own customer is used."
-        }
-        TicketField::Agent => "Agent to assign: \"me\", a name, an e-mail address or an id.",
-        TicketField::Team => "Team name or id.",
-        TicketField::Priority => "Priority name or id.",
-        TicketField::Status => "Status name or id.",
-        TicketField::Category => "Category as Halo shows it.",
-        TicketField::Service => "Service name or id from the service catalogue.",
-    }
-}
-
 impl BoundCreateHandler {
     pub fn new(spec: CreateTool) -> BoundCreateHandler {
         let mut schema = SchemaBuilder::new();
@@ -49,7 +30,7 @@ impl BoundCreateHandler {
             schema.prop(
                 field.key(),
                 "string",
-                &format!("{}{fixed}", describe(*field)),
+                &format!("{}{fixed}", field.describe()),
                 spec.required.contains(field),
             );
             match field {
@@ -83,11 +64,11 @@ impl BoundCreateHandler {
             ..NewTicket::default()
         };
         for (field, value) in &self.spec.defaults {
-            set(&mut ticket, *field, value.as_lookup());
+            ticket.set(*field, value.as_lookup());
         }
         for field in &self.spec.fields {
             match reader.string(field.key())? {
-                Some(value) => set(&mut ticket, *field, value),
+                Some(value) => ticket.set(*field, value),
                 None if self.spec.required.contains(field) => return Err(missing(field.key())),
                 None => {}
             }
@@ -98,22 +79,6 @@ impl BoundCreateHandler {
             return Err(missing("summary"));
         }
         Ok(ticket)
-    }
-}
-
-fn set(ticket: &mut NewTicket, field: TicketField, value: String) {
-    match field {
-        TicketField::Summary => ticket.summary = value,
-        TicketField::Details => ticket.details = Some(value),
-        TicketField::Customer => ticket.customer = Some(value),
-        TicketField::Site => ticket.site = Some(value),
-        TicketField::EndUser => ticket.end_user = Some(value),
-        TicketField::Agent => ticket.agent = Some(value),
-        TicketField::Team => ticket.team = Some(value),
-        TicketField::Priority => ticket.priority = Some(value),
-        TicketField::Status => ticket.status = Some(value),
-        TicketField::Category => ticket.category = Some(value),
-        TicketField::Service => ticket.service = Some(value),
     }
 }
 

@@ -201,57 +201,7 @@ pub struct ReportTool {
     pub timeout: Duration,
 }
 
-/// Ticket fields a bound create-ticket tool can fix or let the model fill.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TicketField {
-    Summary,
-    Details,
-    Customer,
-    Site,
-    EndUser,
-    Agent,
-    Team,
-    Priority,
-    Status,
-    Category,
-    Service,
-}
-
-impl TicketField {
-    pub const ALL: &[TicketField] = &[
-        TicketField::Summary,
-        TicketField::Details,
-        TicketField::Customer,
-        TicketField::Site,
-        TicketField::EndUser,
-        TicketField::Agent,
-        TicketField::Team,
-        TicketField::Priority,
-        TicketField::Status,
-        TicketField::Category,
-        TicketField::Service,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            TicketField::Summary => "summary",
-            TicketField::Details => "details",
-            TicketField::Customer => "customer",
-            TicketField::Site => "site",
-            TicketField::EndUser => "end_user",
-            TicketField::Agent => "agent",
-            TicketField::Team => "team",
-            TicketField::Priority => "priority",
-            TicketField::Status => "status",
-            TicketField::Category => "category",
-            TicketField::Service => "service",
-        }
-    }
-
-    pub fn parse(key: &str) -> Option<TicketField> {
-        TicketField::ALL.iter().copied().find(|f| f.key() == key)
-    }
-}
+pub use crate::tools::ticket_fields::TicketField;
 
 #[derive(Debug, Clone)]
 pub struct CreateTool {

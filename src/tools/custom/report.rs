@@ -9,10 +9,10 @@ use serde_json::{Value, json};
 use super::dynamic::{ArgReader, SchemaBuilder, missing};
 use super::file::{MAX_ROWS_LIMIT, ReportParam, ReportRef, ReportTool};
 use super::period::{self, Period, Range};
-use crate::halo::HaloError;
 use crate::halo::client::ReadPolicy;
 use crate::halo::lookups::LookupKind;
 use crate::halo::text::truncate;
+use crate::halo::{HaloError, InFlight};
 use crate::mcp::schema::JsonObject;
 use crate::mcp::{CallContext, Effect, ToolDefinition, ToolError, ToolHandler};
 
@@ -199,16 +199,16 @@ impl ReportHandler {
             .get_with(&format!("Report/{id}"), &query, policy)
             .await
             .map_err(|e| match e {
-                HaloError::NotFound(_) => ToolError::Failed(format!(
+                e if e.is_not_found() => ToolError::Failed(format!(
                     "Halo has no report {id} (tool {}): check report_id in the tools file.",
                     self.spec.header.name
                 )),
-                HaloError::Timeout(t) => ToolError::Failed(format!(
+                HaloError::ReadFailed(InFlight::Timeout(t)) => ToolError::Failed(format!(
                     "The report did not finish within {} seconds. Try a shorter period or a \
                      narrower filter; it was not retried, to spare Halo a second long run.",
                     t.as_secs()
                 )),
-                HaloError::Upstream { status: 504, .. } => ToolError::Failed(
+                HaloError::ReadFailed(InFlight::ServerFailure { status: 504, .. }) => ToolError::Failed(
                     "Halo gave up running the report (504 after about a minute). Try a shorter \
                      period or a narrower filter."
                         .into(),
@@ -256,11 +256,10 @@ impl ReportHandler {
                 "Report",
                 "reports",
                 &[
-                    ("search", name.clone()),
-                    ("pageinate", "true".into()),
-                    ("page_size", "100".into()),
-                    ("page_no", "1".into()),
-                ],
+                    &[("search", name.clone())][..],
+                    &crate::halo::PageRequest::first(100).pairs(),
+                ]
+                .concat(),
             )
             .await?;
         let reports: Vec<(i64, String)> = page

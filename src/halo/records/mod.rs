@@ -1,6 +1,15 @@
 //! Single records and the knowledge-base list, as the resources read them: the paths, query
 //! names and paging of `GET /Tickets/{id}`, `GET /Actions`, `GET /KBArticle/{id}` and
-//! `GET /KBArticle` (halo-api.md §4.2, §4.8, §4.9).
+//! `GET /KBArticle` (halo-api.md §4.2, §4.8, §4.9), and the typed records of the entities
+//! moved to them so far ([`service`], [`automation`]), read through [`decode`].
+
+pub mod automation;
+pub mod decode;
+pub mod service;
+
+pub use automation::{Runbook, RunbookAnswer};
+pub use decode::{Record, Records};
+pub use service::{Service, ServiceQuery};
 
 use serde_json::Value;
 
@@ -46,12 +55,8 @@ pub async fn articles_most_viewed(
     page: u32,
     page_size: u32,
 ) -> Result<Page, HaloError> {
-    let query = [
-        ("pageinate", "true".to_string()),
-        ("page_size", page_size.to_string()),
-        ("page_no", page.to_string()),
-        ("order", "view_count".into()),
-        ("orderdesc", "true".into()),
-    ];
+    let mut query = super::query::PageRequest { page, page_size }.pairs();
+    query.push(("order", "view_count".into()));
+    query.push(("orderdesc", "true".into()));
     session.list("KBArticle", "articles", &query).await
 }
