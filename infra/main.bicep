@@ -340,6 +340,8 @@ var appSettings = {
   // Blank: the system-assigned identity. Set a client id only after attaching a user-assigned one.
   AZURE_CLIENT_ID: managedIdentityClientId
   MCP_STATE_CONTAINER_URL: storage.outputs.stateContainerUrl
+  // The plan's own limit: the share each instance takes of the Halo budget when storage is down.
+  HALO_MAX_INSTANCES: string(maximumInstanceCount)
 }
 
 module functionApp 'modules/functionapp.bicep' = {

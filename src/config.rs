@@ -189,6 +189,11 @@ pub const SETTINGS: &[Setting] = &[
         "Length of the rolling rate-limit window, in seconds.",
     ),
     op(
+        "HALO_MAX_INSTANCES",
+        "40",
+        "Most instances the Functions plan may run (Bicep: maximumInstanceCount). With shared state unreachable, each instance limits itself to HALO_RATE_LIMIT divided by this.",
+    ),
+    op(
         "HALO_LOOKUP_TTL_SECS",
         "120",
         "How long name lookups (statuses, ticket types, teams, agents ...) are cached, in seconds.",
@@ -433,6 +438,8 @@ pub struct HaloSettings {
     pub timeout: Duration,
     pub rate_limit: u32,
     pub rate_window: Duration,
+    /// The most instances that may share the rate limit (the plan's maximum instance count).
+    pub max_instances: u32,
     pub lookup_ttl: Duration,
 }
 
@@ -751,6 +758,13 @@ impl Config {
                 None => 250,
             },
             rate_window: env.secs("HALO_RATE_WINDOW_SECS", 300)?,
+            max_instances: match env.parse::<u32>("HALO_MAX_INSTANCES")? {
+                Some(0) => {
+                    return Err(config_error("HALO_MAX_INSTANCES", "must be greater than 0"));
+                }
+                Some(n) => n,
+                None => 40,
+            },
             lookup_ttl: env.secs("HALO_LOOKUP_TTL_SECS", 120)?,
         };
         let embedded_sandbox = halo.url.is_none();

@@ -4,6 +4,7 @@
 //! error bodies, the rolling-window rate limit, tokens, and cached name lookups. Tools call this
 //! module; it never calls tools.
 
+pub mod budget;
 pub mod client;
 pub mod credentials;
 pub mod dates;
@@ -15,6 +16,7 @@ pub mod records;
 pub mod retry_after;
 pub mod text;
 
+pub use budget::CallBudget;
 pub use client::{HaloClient, HaloClientOptions, HaloSession};
 pub use credentials::{ClientCredentials, HaloCredential};
 pub use envelope::Page;

@@ -18,7 +18,7 @@ use super::registry::ToolRegistry;
 use super::resources::{self, Offered};
 use super::{CallContext, ToolError, result};
 use crate::auth::Caller;
-use crate::halo::{HaloClient, HaloCredential, HaloError, LookupCache};
+use crate::halo::{HaloClient, HaloCredential, LookupCache};
 
 const INSTRUCTIONS: &str = "Tools for working in Halo (HaloITSM / HaloPSA / HaloServiceDesk) as \
 the signed-in Halo agent. Names are accepted wherever people use names: ticket types, statuses, \
@@ -147,12 +147,8 @@ impl ServerHandler for HaloMcpServer {
                 result
             }
             Err(error) => {
-                if matches!(error, ToolError::Halo(HaloError::RateLimited { .. })) {
-                    // Operators alert on this line (infra/modules/alerts.bicep).
-                    tracing::warn!(tool = %request.name, kind = "halo_rate_limited", "Halo rate limit reached");
-                } else {
-                    tracing::debug!(tool = %request.name, kind = error.kind(), "tool error");
-                }
+                // A rate limit was logged by the Halo client, for every Halo call.
+                tracing::debug!(tool = %request.name, kind = error.kind(), "tool error");
                 slot.inspect(|slot| slot.set("tool_error"));
                 result::failure(&error)
             }
