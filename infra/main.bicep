@@ -52,10 +52,14 @@ param storageAccountName string = ''
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 512
 
-@description('Maximum number of instances: Flex Consumption accepts 40-1000. Each instance has its own HALO_RATE_LIMIT budget, so more instances can exceed Halo\'s limit.')
+@description('Maximum number of instances: Flex Consumption accepts 40-1000. The instances share one HALO_RATE_LIMIT budget in the state container; if it is unreachable each takes HALO_RATE_LIMIT divided by this.')
 @minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 40
+
+@description('Days the audit log of writes (append blobs audit/YYYY-MM-DD.jsonl in the state container) is kept before the lifecycle rule deletes a day.')
+@minValue(1)
+param auditRetentionDays int = 90
 
 @description('Concurrent HTTP requests per instance before Flex adds one (docs/PERFORMANCE.md has the measurement behind the default).')
 @minValue(1)
@@ -266,6 +270,7 @@ module storage 'modules/storage.bicep' = {
     deploymentContainerName: deploymentContainerName
     vnetEnabled: vnetEnabled
     stateContainerName: stateContainerName
+    auditRetentionDays: auditRetentionDays
   }
 }
 

@@ -9,6 +9,7 @@ use axum::Router;
 use axum::routing::get;
 use tokio::net::TcpListener;
 
+use crate::audit::{AuditLog, Auditor, MemoryAuditLog};
 use crate::auth::{AuthContext, middleware, oauth};
 use crate::config::{AuthMode, Config};
 use crate::halo::credentials::{SecretValue, StaticSecret};
@@ -21,8 +22,8 @@ use crate::mcp::{ToolRegistry, http};
 use crate::sandbox::{Sandbox, SandboxOptions};
 use crate::secrets::{KeyVaultOptions, KeyVaultSource, Secret, SecretStore};
 use crate::storage::{
-    self, BlobLeaseStore, BlobSingleUse, BudgetSettings, SharedBudget, StateContainer,
-    StorageOptions,
+    self, BlobAuditLog, BlobLeaseStore, BlobSingleUse, BudgetSettings, SharedBudget,
+    StateContainer, StorageOptions,
 };
 use crate::tools;
 
@@ -172,6 +173,7 @@ impl Application {
             halo,
             lookups: Arc::new(LookupCache::new(config.halo.lookup_ttl)),
             default_credential,
+            auditor: Arc::new(Auditor::new(audit_log(&config)?)),
         });
         let guards = Guards {
             allowed_hosts: config.allowed_hosts.clone(),
@@ -253,6 +255,14 @@ fn secret_store(
         Arc::new(source),
         config.secrets.refresh_interval,
     ))
+}
+
+/// Where audit entries are kept: the state container, else this process's memory.
+fn audit_log(config: &Config) -> Result<Arc<dyn AuditLog>, StartupError> {
+    Ok(match &config.state_container {
+        Some(container) => Arc::new(BlobAuditLog::new(state_client(config, container)?)),
+        None => Arc::new(MemoryAuditLog::default()),
+    })
 }
 
 /// The state container's SDK client (never contacted here).

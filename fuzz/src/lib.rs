@@ -77,6 +77,9 @@ pub fn shared() -> Arc<Shared> {
         halo: dead_halo(),
         lookups: Arc::new(LookupCache::new(Duration::from_secs(300))),
         default_credential: Some(credential()),
+        auditor: Arc::new(halo_mcp::audit::Auditor::new(Arc::new(
+            halo_mcp::audit::MemoryAuditLog::default(),
+        ))),
     })
 }
 

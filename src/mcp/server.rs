@@ -16,7 +16,9 @@ use rmcp::service::{RequestContext, RoleServer};
 use super::http::OutcomeSlot;
 use super::registry::ToolRegistry;
 use super::resources::{self, Offered};
+use super::schema::JsonObject;
 use super::{CallContext, ToolError, result};
+use crate::audit::{Auditor, Party, WriteCall, entry};
 use crate::auth::Caller;
 use crate::halo::{HaloClient, HaloCredential, LookupCache};
 
@@ -34,6 +36,8 @@ pub struct Shared {
     pub lookups: Arc<LookupCache>,
     /// Used when no sign-in is configured (mode `none`).
     pub default_credential: Option<HaloCredential>,
+    /// Records every write tool call.
+    pub auditor: Arc<Auditor>,
 }
 
 #[derive(Clone)]
@@ -53,6 +57,35 @@ impl HaloMcpServer {
             .and_then(|parts| parts.extensions.get::<Caller>())
             .map(|caller| caller.credential.clone())
             .or_else(|| self.shared.default_credential.clone())
+    }
+
+    /// Records a write tool call in the audit log (never changes its result).
+    async fn audit(
+        &self,
+        ctx: &CallContext,
+        context: &RequestContext<RoleServer>,
+        tool: &str,
+        args: &JsonObject,
+        outcome: &Result<serde_json::Value, ToolError>,
+    ) {
+        let caller = context
+            .extensions
+            .get::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Caller>());
+        let client = caller.map_or_else(
+            || Party::new(Some("anonymous".into()), None),
+            |c| Party::new(Some(c.client.id.clone()), c.client.name.clone()),
+        );
+        let call = WriteCall {
+            ctx,
+            subject: caller.map(|c| c.subject.as_str()),
+            client,
+            tool,
+            halo_ids: entry::halo_ids(args, outcome.as_ref().ok()),
+            outcome: entry::classify(outcome),
+            args_sha256: entry::digest(args),
+        };
+        self.shared.auditor.record(call).await;
     }
 
     /// The resource kinds offered: those whose reading tool the operator left enabled.
@@ -130,7 +163,13 @@ impl ServerHandler for HaloMcpServer {
             lookups: self.shared.lookups.clone(),
         };
         let args = request.arguments.unwrap_or_default();
+        // Writes (the registry's effect, which also sets readOnlyHint) are audited here, once.
+        let audited = tool.definition().effect.writes().then(|| args.clone());
         let outcome = tool.call(&ctx, args).await;
+        if let Some(args) = audited {
+            self.audit(&ctx, &context, &request.name, &args, &outcome)
+                .await;
+        }
         let slot = context
             .extensions
             .get::<http::request::Parts>()

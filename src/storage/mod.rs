@@ -7,12 +7,14 @@
 //! audit log of writes ([`BlobAuditLog`]). docs/deploy.md says how long entries live and what
 //! they cost.
 
+mod audit_blob;
 mod budget_blob;
 mod container;
 pub mod lease;
 pub mod shared_budget;
 mod single_use;
 
+pub use audit_blob::{AUDIT_PREFIX, BlobAuditLog};
 pub use budget_blob::{BUDGET_PREFIX, BlobLeaseStore};
 pub use container::{StateContainer, StorageOptions, container_client};
 pub use shared_budget::{BudgetSettings, SharedBudget};

@@ -4,7 +4,7 @@
 //! tokens already issued go on working.
 
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use halo_mcp::sandbox::{Sandbox, SandboxOptions};
@@ -13,7 +13,7 @@ use serde_json::json;
 use super::azurite::{Azurite, free_port};
 use crate::helpers::{STATIC_CLIENT_ID, TestApp, oauth_vars, pkce_pair, token_key};
 
-struct Instance(Child);
+pub struct Instance(Child);
 
 impl Drop for Instance {
     fn drop(&mut self) {
@@ -31,7 +31,12 @@ struct Fleet {
     _instances: [Instance; 2],
 }
 
-async fn spawn_instance(port: u16, public: &str, vars: &[(String, String)], log: &str) -> Instance {
+pub async fn spawn_instance(
+    port: u16,
+    public: &str,
+    vars: &[(String, String)],
+    log: &str,
+) -> Instance {
     let logs = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("logs");
     std::fs::create_dir_all(&logs).expect("log directory");
     let stderr = std::fs::File::create(logs.join(log)).expect("log file");
@@ -42,7 +47,8 @@ async fn spawn_instance(port: u16, public: &str, vars: &[(String, String)], log:
         .env("PUBLIC_URL", public)
         .env("RUST_LOG", "info")
         .envs(vars.iter().map(|(k, v)| (k, v)))
-        .stdout(Stdio::null())
+        // INFO lines go to stdout, WARN and above to stderr: both into the one log file.
+        .stdout(stderr.try_clone().expect("log file handle"))
         .stderr(stderr)
         .spawn()
         .expect("halo-mcp starts");
