@@ -48,7 +48,9 @@ impl Auditor {
     }
 
     pub async fn record(&self, call: WriteCall<'_>) {
-        let agent = self.agent(call.ctx, call.subject).await;
+        // A write refused before it reached Halo costs Halo nothing, its audit entry included.
+        let may_ask_halo = !matches!(call.outcome, Outcome::NotSent { .. });
+        let agent = self.agent(call.ctx, call.subject, may_ask_halo).await;
         let entry = AuditEntry {
             time: chrono::Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
             agent,
@@ -78,14 +80,24 @@ impl Auditor {
     }
 
     /// The Halo agent the call ran as: from the caller's subject, named from the cached agent
-    /// list; else the Services application's own agent, asked of Halo once.
-    async fn agent(&self, ctx: &CallContext, subject: Option<&str>) -> Party {
+    /// list; else the Services application's own agent, asked of Halo once. With
+    /// `may_ask_halo` false only what is already known is used.
+    async fn agent(&self, ctx: &CallContext, subject: Option<&str>, may_ask_halo: bool) -> Party {
         let signed_in = subject
             .and_then(|s| s.strip_prefix("agent "))
             .and_then(|id| id.trim().parse::<i64>().ok());
         if let Some(id) = signed_in {
-            let name = ctx.lookups.name_of(&ctx.halo, LookupKind::Agent, id).await;
+            let name = match may_ask_halo {
+                true => ctx.lookups.name_of(&ctx.halo, LookupKind::Agent, id).await,
+                false => None,
+            };
             return Party::new(Some(id.to_string()), name);
+        }
+        if !may_ask_halo {
+            return match self.service_agent.get() {
+                Some(known) => known.clone(),
+                None => Party::new(subject.map(str::to_string), None),
+            };
         }
         let me = self
             .service_agent
