@@ -308,7 +308,7 @@ pub const SETTINGS: &[Setting] = &[
     op(
         "MCP_STATE_CONTAINER_URL",
         "(memory only: one instance)",
-        "Blob container every instance shares single-use sign-in records in, e.g. https://<account>.blob.core.windows.net/halo-mcp-state (managed identity).",
+        "Blob container every instance shares single-use sign-in records, the Halo budget and the audit log in, e.g. https://<account>.blob.core.windows.net/halo-mcp-state (managed identity).",
     ),
     // Sandbox.
     op(

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use halo_mcp::audit::{AuditLog, Outcome};
-use halo_mcp::sandbox::{RateLimit, Sandbox, SandboxOptions};
+use halo_mcp::sandbox::{Fault, FaultKind, RateLimit, Sandbox, SandboxOptions};
 use halo_mcp::storage::{BlobAuditLog, StateContainer, StorageOptions, container_client};
 use serde_json::{Value, json};
 
@@ -237,6 +237,15 @@ async fn writes_from_both_instances_are_audited_in_order_and_survive_storage_goi
         assert!(!is_error(&result), "{result}");
         created.push(result["structuredContent"].clone());
     }
+    // Halo commits a create but its answer is lost: audited as "may have been applied".
+    fleet.sandbox.faults().inject(Fault {
+        path_contains: Some("/api/tickets".into()),
+        method: Some(http::Method::POST),
+        times: 1,
+        kind: FaultKind::DropResponseAfterCommit,
+    });
+    let lost = call(&fleet.a, "create_ticket", create("audit lost answer")).await;
+    assert!(is_error(&lost), "{lost}");
     // A read is not audited.
     call(&fleet.b, "get_ticket", json!({"ticket_id": 1001})).await;
     // A write refused before it was sent (the ticket does not exist) is audited as not sent.
@@ -249,7 +258,7 @@ async fn writes_from_both_instances_are_audited_in_order_and_survive_storage_goi
     assert!(is_error(&refused), "{refused}");
 
     let entries = audit_entries(&fleet.container).await;
-    assert_eq!(entries.len(), 4, "{entries:#?}");
+    assert_eq!(entries.len(), 5, "{entries:#?}");
     let first_three = &entries[..3];
     assert!(first_three.iter().all(|e| e.tool == "create_ticket"));
     assert!(first_three.iter().all(|e| e.outcome == Outcome::Ok));
@@ -268,6 +277,27 @@ async fn writes_from_both_instances_are_audited_in_order_and_survive_storage_goi
         assert_eq!(entry.args_sha256.len(), 64);
     }
     assert_ne!(entries[0].args_sha256, entries[1].args_sha256);
+    assert_eq!(entries[3].tool, "create_ticket");
+    assert_eq!(
+        entries[3].outcome.label(),
+        "may_have_been_applied",
+        "{:?}",
+        entries[3]
+    );
+    let sandbox_tickets = fleet.sandbox.state().tickets();
+    assert_eq!(
+        sandbox_tickets
+            .iter()
+            .filter(|t| t.summary == "audit lost answer")
+            .count(),
+        1,
+        "written once"
+    );
+    let entries = {
+        let mut rest = entries;
+        rest.remove(3);
+        rest
+    };
     assert_eq!(entries[3].tool, "add_ticket_note");
     assert_eq!(entries[3].outcome.label(), "not_sent", "{:?}", entries[3]);
     assert!(
@@ -303,8 +333,8 @@ async fn writes_from_both_instances_are_audited_in_order_and_survive_storage_goi
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
         .collect();
     assert_eq!(lines.len(), 2, "{lines:?}");
-    assert_eq!(lines[0]["args_sha256"], entries[1].args_sha256.as_str());
-    assert_eq!(lines[1]["args_sha256"], entries[2].args_sha256.as_str());
+    assert_eq!(lines[0]["args_sha256"], entries[2].args_sha256.as_str());
+    assert_eq!(lines[1]["outcome"]["status"], "may_have_been_applied");
 
     // Storage goes away mid-run.
     fleet.azurite.stop();
