@@ -52,10 +52,14 @@ param storageAccountName string = ''
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 512
 
-@description('Maximum number of instances: Flex Consumption accepts 40-1000. Each instance has its own HALO_RATE_LIMIT budget, so more instances can exceed Halo\'s limit.')
+@description('Maximum number of instances: Flex Consumption accepts 40-1000. The instances share one HALO_RATE_LIMIT budget in the state container; if it is unreachable each takes HALO_RATE_LIMIT divided by this.')
 @minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 40
+
+@description('Days the audit log of writes (append blobs audit/YYYY-MM-DD.jsonl in the state container) is kept before the lifecycle rule deletes a day.')
+@minValue(1)
+param auditRetentionDays int = 90
 
 @description('Concurrent HTTP requests per instance before Flex adds one (docs/PERFORMANCE.md has the measurement behind the default).')
 @minValue(1)
@@ -266,6 +270,7 @@ module storage 'modules/storage.bicep' = {
     deploymentContainerName: deploymentContainerName
     vnetEnabled: vnetEnabled
     stateContainerName: stateContainerName
+    auditRetentionDays: auditRetentionDays
   }
 }
 
@@ -340,6 +345,8 @@ var appSettings = {
   // Blank: the system-assigned identity. Set a client id only after attaching a user-assigned one.
   AZURE_CLIENT_ID: managedIdentityClientId
   MCP_STATE_CONTAINER_URL: storage.outputs.stateContainerUrl
+  // The plan's own limit: the share each instance takes of the Halo budget when storage is down.
+  HALO_MAX_INSTANCES: string(maximumInstanceCount)
 }
 
 module functionApp 'modules/functionapp.bicep' = {

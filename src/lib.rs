@@ -9,6 +9,7 @@
 //! incomplete settings, [`unconfigured`] serves the explanation instead.
 
 pub mod allocator;
+pub mod audit;
 pub mod auth;
 pub mod azure;
 pub mod banner;

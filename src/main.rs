@@ -55,6 +55,22 @@ enum Command {
         #[arg(long = "redirect-uri")]
         redirect_uris: Vec<String>,
     },
+    /// Print the audit log of writes from the state container (MCP_STATE_CONTAINER_URL, read
+    /// with a SAS or the signed-in Azure identity): one JSON line per entry, oldest first.
+    Audit {
+        /// How many of the most recent matching entries to print.
+        #[arg(long, default_value_t = 50)]
+        last: usize,
+        /// Only calls that ran as this Halo agent (id or name).
+        #[arg(long)]
+        agent: Option<String>,
+        /// Only calls of this tool.
+        #[arg(long)]
+        tool: Option<String>,
+        /// Only calls that created or changed this ticket (id).
+        #[arg(long)]
+        ticket: Option<i64>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -106,7 +122,38 @@ async fn run() -> ExitCode {
                 }
             }
         }
+        Some(Command::Audit {
+            last,
+            agent,
+            tool,
+            ticket,
+        }) => {
+            let query = halo_mcp::audit::AuditQuery {
+                last,
+                agent,
+                tool,
+                ticket,
+            };
+            audit(&query).await
+        }
         None => serve().await,
+    }
+}
+
+async fn audit(query: &halo_mcp::audit::AuditQuery) -> ExitCode {
+    let config = match Config::load(&Env::from_process()) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("halo-mcp audit: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    match halo_mcp::audit::cli::run(&config, query, &mut std::io::stdout().lock()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("halo-mcp audit: {error}");
+            ExitCode::FAILURE
+        }
     }
 }
 

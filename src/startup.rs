@@ -9,17 +9,23 @@ use axum::Router;
 use axum::routing::get;
 use tokio::net::TcpListener;
 
+use crate::audit::{AuditLog, Auditor, MemoryAuditLog};
 use crate::auth::{AuthContext, middleware, oauth};
 use crate::config::{AuthMode, Config};
 use crate::halo::credentials::{SecretValue, StaticSecret};
-use crate::halo::{ClientCredentials, HaloClient, HaloClientOptions, HaloCredential, LookupCache};
+use crate::halo::{
+    CallBudget, ClientCredentials, HaloClient, HaloClientOptions, HaloCredential, LookupCache,
+};
 use crate::mcp::http::Guards;
 use crate::mcp::resources::sizes::ArticleSizes;
 use crate::mcp::server::Shared;
 use crate::mcp::{ToolRegistry, http};
 use crate::sandbox::{Sandbox, SandboxOptions};
 use crate::secrets::{KeyVaultOptions, KeyVaultSource, Secret, SecretStore};
-use crate::storage::{self, BlobSingleUse, StateContainer, StorageOptions};
+use crate::storage::{
+    self, BlobAuditLog, BlobLeaseStore, BlobSingleUse, BudgetSettings, SharedBudget,
+    StateContainer, StorageOptions,
+};
 use crate::tools;
 
 /// What tests may inject; `Default` is what `main` uses.
@@ -113,7 +119,13 @@ impl Application {
         options.timeout = config.halo.timeout;
         options.rate_limit = config.halo.rate_limit;
         options.rate_window = config.halo.rate_window;
-        let halo = HaloClient::new(options)?;
+        let halo = match &config.state_container {
+            Some(container) => {
+                let budget = shared_budget(&config, container, &options.base_url)?;
+                HaloClient::with_budget(options, budget)?
+            }
+            None => HaloClient::new(options)?,
+        };
 
         let secrets = secret_store(&config, build.key_vault_transport)?;
         let service = match config.auth.mode {
@@ -163,6 +175,7 @@ impl Application {
             lookups: Arc::new(LookupCache::new(config.halo.lookup_ttl)),
             default_credential,
             article_sizes: ArticleSizes::new(config.halo.lookup_ttl),
+            auditor: Arc::new(Auditor::new(audit_log(&config)?)),
         });
         let guards = Guards {
             allowed_hosts: config.allowed_hosts.clone(),
@@ -246,17 +259,50 @@ fn secret_store(
     ))
 }
 
+/// Where audit entries are kept: the state container, else this process's memory.
+fn audit_log(config: &Config) -> Result<Arc<dyn AuditLog>, StartupError> {
+    Ok(match &config.state_container {
+        Some(container) => Arc::new(BlobAuditLog::new(state_client(config, container)?)),
+        None => Arc::new(MemoryAuditLog::default()),
+    })
+}
+
+/// The state container's SDK client (never contacted here).
+fn state_client(
+    config: &Config,
+    container: &StateContainer,
+) -> Result<azure_storage_blob::BlobContainerClient, StartupError> {
+    storage::container_client(&StorageOptions {
+        container: container.clone(),
+        managed_identity_client_id: config.secrets.managed_identity_client_id.clone(),
+    })
+    .map_err(StartupError::Config)
+}
+
+/// One Halo budget for every instance, kept in the state container.
+fn shared_budget(
+    config: &Config,
+    container: &StateContainer,
+    halo_url: &url::Url,
+) -> Result<Arc<dyn CallBudget>, StartupError> {
+    let store = BlobLeaseStore::new(state_client(config, container)?, halo_url);
+    Ok(Arc::new(SharedBudget::new(
+        Arc::new(store),
+        BudgetSettings {
+            limit: config.halo.rate_limit,
+            window: config.halo.rate_window,
+            max_instances: config.halo.max_instances,
+        },
+    )))
+}
+
 /// Single use across instances: the state container (never contacted here, so unreachable
 /// storage cannot stop start-up; sign-in fails closed until it answers).
 fn shared_single_use(
     config: &Config,
     container: &StateContainer,
 ) -> Result<BlobSingleUse, StartupError> {
-    let client = storage::container_client(&StorageOptions {
-        container: container.clone(),
-        managed_identity_client_id: config.secrets.managed_identity_client_id.clone(),
-    })
-    .map_err(StartupError::Config)?;
+    let client = state_client(config, container)?;
     Ok(BlobSingleUse::new(client, container.redacted()))
 }
 

@@ -3,6 +3,7 @@
 
 mod storage {
     mod azurite;
+    mod shared;
     mod single_use;
 }
 

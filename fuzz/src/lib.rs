@@ -79,6 +79,9 @@ pub fn shared() -> Arc<Shared> {
         lookups: Arc::new(LookupCache::new(Duration::from_secs(300))),
         default_credential: Some(credential()),
         article_sizes: ArticleSizes::new(Duration::from_secs(300)),
+        auditor: Arc::new(halo_mcp::audit::Auditor::new(Arc::new(
+            halo_mcp::audit::MemoryAuditLog::default(),
+        ))),
     })
 }
 

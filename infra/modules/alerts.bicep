@@ -1,5 +1,5 @@
 // Alerts for halo-mcp: the share of MCP requests answered with a 5xx, Halo rate-limit hits (the
-// `halo_rate_limited` warning halo-mcp logs when a tool call is refused for Halo's limit), and an
+// `halo_rate_limited` warning halo-mcp logs when any Halo call is refused for Halo's limit), and an
 // optional availability test on /healthz with its own alert. Every alert notifies the action
 // group(s) given; without one the alerts still fire and show in the portal.
 

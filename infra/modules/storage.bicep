@@ -24,6 +24,10 @@ param vnetEnabled bool = false
 @description('Blob container for the state halo-mcp instances share (MCP_STATE_CONTAINER_URL).')
 param stateContainerName string
 
+@description('Days each day of the audit log (audit/YYYY-MM-DD.jsonl in the state container) is kept.')
+@minValue(1)
+param auditRetentionDays int = 90
+
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: storageAccountName
   location: location
@@ -64,8 +68,10 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   }
 }
 
-// Single-use sign-in records (halo-mcp's MCP_STATE_CONTAINER_URL): empty blobs that matter for
-// at most ten minutes; the lifecycle rule deletes them a day after creation.
+// State halo-mcp's instances share (MCP_STATE_CONTAINER_URL): single-use sign-in records (empty
+// blobs that matter for at most ten minutes, deleted a day after creation), the Halo budget
+// (budget/<hash>.json, one small blob per Halo instance, rewritten in place) and the audit log
+// of writes (audit/YYYY-MM-DD.jsonl append blobs, deleted after auditRetentionDays).
 resource stateContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobServices
   name: stateContainerName
@@ -93,6 +99,24 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
               baseBlob: {
                 delete: {
                   daysAfterCreationGreaterThan: 1
+                }
+              }
+            }
+          }
+        }
+        {
+          name: 'expire-audit-log'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: ['appendBlob']
+              prefixMatch: ['${stateContainerName}/audit/']
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterCreationGreaterThan: auditRetentionDays
                 }
               }
             }

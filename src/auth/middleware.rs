@@ -12,11 +12,13 @@ use http::{HeaderMap, header};
 use super::challenge::Refusal;
 use super::halo_token::HaloTokenError;
 use super::oauth::claims::AccessClaims;
-use super::tokens::{TokenError, TokenKind};
-use super::{AuthContext, Caller, MCP_SCOPE, api_keys};
+use super::oauth::clients::{self, ClientKind};
+use super::tokens::{TokenCodec, TokenError, TokenKind};
+use super::{AuthContext, Caller, MCP_SCOPE, McpClient, api_keys};
 use crate::config::AuthMode;
 use crate::halo::HaloCredential;
 use crate::secrets::SecretError;
+use sha2::{Digest, Sha256};
 
 /// The header Copilot Studio's API-key option can be told to use, besides `Authorization`.
 pub const API_KEY_HEADER: &str = "x-api-key";
@@ -45,6 +47,30 @@ pub async fn require_caller(
             tracing::info!(mode = ctx.mode.as_str(), refusal = ?kind(&refusal), "refused an MCP request");
             ctx.challenger.respond(refusal)
         }
+    }
+}
+
+/// The OAuth client a token was issued to, as the audit log names it.
+fn oauth_client(ctx: &AuthContext, codec: &TokenCodec, client_id: &str) -> McpClient {
+    match clients::resolve(ctx, codec, client_id) {
+        Ok(client) => match &client.kind {
+            ClientKind::Static => McpClient {
+                id: client.id.clone(),
+                name: Some("static client".into()),
+            },
+            ClientKind::Registered(claims) => McpClient {
+                id: format!(
+                    "registered:{}",
+                    &format!("{:x}", Sha256::digest(client_id.as_bytes()))[..16]
+                ),
+                name: claims.name.clone(),
+            },
+        },
+        // The token opened, so the client existed when it was issued.
+        Err(_) => McpClient {
+            id: "unknown".into(),
+            name: None,
+        },
     }
 }
 
@@ -92,6 +118,10 @@ async fn authenticate(ctx: &AuthContext, headers: &HeaderMap) -> Result<Option<C
             Ok(Some(Caller {
                 credential,
                 subject: format!("api key #{index}"),
+                client: McpClient {
+                    id: format!("api-key-{index}"),
+                    name: Some(format!("api key #{index}")),
+                },
             }))
         }
         AuthMode::HaloToken => {
@@ -110,6 +140,11 @@ async fn authenticate(ctx: &AuthContext, headers: &HeaderMap) -> Result<Option<C
             Ok(Some(Caller {
                 credential: HaloCredential::Bearer(Arc::from(token)),
                 subject,
+                // A Halo token says nothing halo-mcp can check about the client that holds it.
+                client: McpClient {
+                    id: "halo-token".into(),
+                    name: None,
+                },
             }))
         }
         AuthMode::OAuth => {
@@ -136,6 +171,7 @@ async fn authenticate(ctx: &AuthContext, headers: &HeaderMap) -> Result<Option<C
             Ok(Some(Caller {
                 credential: HaloCredential::Bearer(Arc::from(opened.payload.halo.as_str())),
                 subject: opened.payload.sub,
+                client: oauth_client(ctx, &codec, &opened.client_id),
             }))
         }
     }

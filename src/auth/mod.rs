@@ -24,6 +24,16 @@ pub struct Caller {
     pub credential: HaloCredential,
     /// Who it is, for logs (an agent id or key label; never a token).
     pub subject: String,
+    /// The MCP client making the call, for the audit log.
+    pub client: McpClient,
+}
+
+/// The MCP client behind a call: a registered or static OAuth client, or an API key. Never a
+/// secret: a registered client's id is a sealed blob, so it is shortened to a hash.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct McpClient {
+    pub id: String,
+    pub name: Option<String>,
 }
 
 /// The scope our access tokens must carry to use `/mcp`.

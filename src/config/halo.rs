@@ -73,6 +73,11 @@ pub const HALO_RATE_WINDOW_SECS: Setting = Setting::operator(
     Fallback::Number(300),
     "Length of the rolling rate-limit window, in seconds.",
 );
+pub const HALO_MAX_INSTANCES: Setting = Setting::operator(
+    "HALO_MAX_INSTANCES",
+    Fallback::Number(40),
+    "Most instances the Functions plan may run (Bicep: maximumInstanceCount). With shared state unreachable, each instance limits itself to HALO_RATE_LIMIT divided by this.",
+);
 pub const HALO_LOOKUP_TTL_SECS: Setting = Setting::operator(
     "HALO_LOOKUP_TTL_SECS",
     Fallback::Number(120),
@@ -93,6 +98,8 @@ pub struct HaloSettings {
     pub timeout: Duration,
     pub rate_limit: u32,
     pub rate_window: Duration,
+    /// The most instances that may share the rate limit (the plan's maximum instance count).
+    pub max_instances: u32,
     pub lookup_ttl: Duration,
 }
 
@@ -113,6 +120,7 @@ impl HaloSettings {
             timeout: env.secs(&HALO_TIMEOUT_SECS)?,
             rate_limit: env.positive::<u32>(&HALO_RATE_LIMIT)?,
             rate_window: env.secs(&HALO_RATE_WINDOW_SECS)?,
+            max_instances: env.positive::<u32>(&HALO_MAX_INSTANCES)?,
             lookup_ttl: env.secs(&HALO_LOOKUP_TTL_SECS)?,
         };
         if let Some(url) = &halo.url {

@@ -66,6 +66,7 @@ pub const SETTINGS: &[&Setting] = &[
     &halo::HALO_TIMEOUT_SECS,
     &halo::HALO_RATE_LIMIT,
     &halo::HALO_RATE_WINDOW_SECS,
+    &halo::HALO_MAX_INSTANCES,
     &halo::HALO_LOOKUP_TTL_SECS,
     // Tools.
     &tools::MCP_TOOLS_FILE,

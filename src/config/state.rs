@@ -10,7 +10,7 @@ use crate::storage::StateContainer;
 pub const MCP_STATE_CONTAINER_URL: Setting = Setting::operator(
     "MCP_STATE_CONTAINER_URL",
     Fallback::Derived("(memory only: one instance)"),
-    "Blob container every instance shares single-use sign-in records in, e.g. https://<account>.blob.core.windows.net/halo-mcp-state (managed identity).",
+    "Blob container every instance shares single-use sign-in records, the Halo budget and the audit log in, e.g. https://<account>.blob.core.windows.net/halo-mcp-state (managed identity).",
 );
 pub const SANDBOX_STATE_FILE: Setting = Setting::local_only(
     "SANDBOX_STATE_FILE",

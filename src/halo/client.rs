@@ -10,6 +10,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::HaloError;
+use super::budget::CallBudget;
 use super::credentials::HaloCredential;
 use super::envelope::{self, Page};
 use super::error::{InFlight, NotSent, Rejection};
@@ -72,7 +73,8 @@ struct Inner {
     http: reqwest::Client,
     api_base: Url,
     options: HaloClientOptions,
-    limiter: RateLimiter,
+    /// Every call sent takes one from here; see [`CallBudget`].
+    limiter: Arc<dyn CallBudget>,
     auth: tokio::sync::OnceCell<AuthEndpoints>,
 }
 
@@ -84,6 +86,16 @@ pub struct HaloClient {
 
 impl HaloClient {
     pub fn new(options: HaloClientOptions) -> Result<HaloClient, HaloError> {
+        let budget = Arc::new(RateLimiter::new(options.rate_limit, options.rate_window));
+        Self::with_budget(options, budget)
+    }
+
+    /// A client whose calls draw from `budget` (shared by every instance) instead of a
+    /// per-process limiter.
+    pub fn with_budget(
+        options: HaloClientOptions,
+        budget: Arc<dyn CallBudget>,
+    ) -> Result<HaloClient, HaloError> {
         let http = reqwest::Client::builder()
             .timeout(options.timeout)
             .connect_timeout(options.timeout.min(Duration::from_secs(10)))
@@ -98,7 +110,7 @@ impl HaloClient {
             inner: Arc::new(Inner {
                 http,
                 api_base,
-                limiter: RateLimiter::new(options.rate_limit, options.rate_window),
+                limiter: budget,
                 options,
                 auth: tokio::sync::OnceCell::new(),
             }),
@@ -211,16 +223,23 @@ impl HaloClient {
         timeout: Option<Duration>,
     ) -> Result<Value, HaloError> {
         if let Err(wait) = self.inner.limiter.acquire(limiter_budget).await {
+            rate_limited("budget", wait);
             return Err(NotSent::RateLimited { retry_after: wait }.into());
         }
         // The API call is not sent without a token, so no token failure can leave a write's
-        // outcome unknown.
-        let token = self.bearer(credential).await.map_err(|e| match e {
-            HaloError::ReadFailed(_) | HaloError::InvalidResponse(_) => {
-                HaloError::SignIn(e.to_string())
+        // outcome unknown; the budget taken for it is given back.
+        let token = match self.bearer(credential).await {
+            Ok(token) => token,
+            Err(error) => {
+                self.inner.limiter.refund();
+                return Err(match error {
+                    HaloError::ReadFailed(_) | HaloError::InvalidResponse(_) => {
+                        HaloError::SignIn(error.to_string())
+                    }
+                    other => other,
+                });
             }
-            other => other,
-        })?;
+        };
         let mut request = self
             .inner
             .http
@@ -233,10 +252,17 @@ impl HaloClient {
         if let Some(timeout) = timeout {
             request = request.timeout(timeout);
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| transport_error(e, timeout.unwrap_or(self.inner.options.timeout)))?;
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(error) => {
+                let error = transport_error(error, timeout.unwrap_or(self.inner.options.timeout));
+                if matches!(error, HaloError::Unreachable(_)) {
+                    // No connection, so nothing reached Halo.
+                    self.inner.limiter.refund();
+                }
+                return Err(error);
+            }
+        };
         self.read_response(response).await
     }
 
@@ -293,7 +319,8 @@ impl HaloClient {
             },
             StatusCode::NOT_FOUND => Rejection::NotFound(message),
             StatusCode::TOO_MANY_REQUESTS => {
-                self.inner.limiter.block_for(retry_after);
+                rate_limited("halo", retry_after);
+                self.inner.limiter.pause(retry_after).await;
                 Rejection::RateLimited { retry_after }
             }
             s => Rejection::Status {
@@ -303,6 +330,17 @@ impl HaloClient {
         }
         .into())
     }
+}
+
+/// Operators alert on this line (infra/modules/alerts.bicep), for every Halo call: `source` is
+/// `halo` for a 429 from Halo, `budget` when halo-mcp held the call back itself.
+fn rate_limited(source: &'static str, wait: Duration) {
+    tracing::warn!(
+        kind = "halo_rate_limited",
+        source,
+        retry_after_secs = wait.as_secs(),
+        "Halo rate limit reached"
+    );
 }
 
 /// A transport failure as a read sees it; [`HaloError::for_write`] turns the in-flight ones

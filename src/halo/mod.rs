@@ -4,6 +4,7 @@
 //! error bodies, the rolling-window rate limit, tokens, and cached name lookups. Tools call this
 //! module; it never calls tools.
 
+pub mod budget;
 pub mod client;
 pub mod credentials;
 pub mod dates;
@@ -20,6 +21,7 @@ mod secret;
 pub mod text;
 pub mod token_endpoint;
 
+pub use budget::CallBudget;
 pub use client::{HaloClient, HaloClientOptions, HaloSession};
 pub use credentials::{ClientCredentials, HaloCredential};
 pub use envelope::Page;

@@ -60,6 +60,11 @@ impl RateLimiter {
         }
     }
 
+    /// Returns the most recent slot, taken for a call that was never sent.
+    pub fn refund(&self) {
+        self.sent.lock().pop_back();
+    }
+
     /// Halo said 429: hold every request until `retry_after` has passed, but never for longer
     /// than one window (a slot always frees within it).
     pub fn block_for(&self, retry_after: Duration) {
@@ -88,6 +93,16 @@ mod tests {
         assert_eq!(wait, Duration::from_secs(8));
         // The window rolls: the first slot frees after 10 s.
         assert!(limiter.try_acquire(t0 + Duration::from_secs(10)).is_ok());
+    }
+
+    #[test]
+    fn a_refunded_slot_is_free_again() {
+        let limiter = RateLimiter::new(1, Duration::from_secs(10));
+        let now = Instant::now();
+        assert!(limiter.try_acquire(now).is_ok());
+        limiter.refund();
+        assert!(limiter.try_acquire(now).is_ok());
+        assert!(limiter.try_acquire(now).is_err());
     }
 
     #[test]

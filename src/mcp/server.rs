@@ -17,7 +17,9 @@ use super::http::OutcomeSlot;
 use super::registry::ToolRegistry;
 use super::resources::sizes::ArticleSizes;
 use super::resources::{self, Offered};
+use super::schema::JsonObject;
 use super::{CallContext, ToolError, result};
+use crate::audit::{Auditor, Party, WriteCall, entry};
 use crate::auth::Caller;
 use crate::halo::{HaloClient, HaloCredential, LookupCache};
 
@@ -37,6 +39,8 @@ pub struct Shared {
     pub default_credential: Option<HaloCredential>,
     /// Sizes of the articles read as resources, for `resources/list`.
     pub article_sizes: ArticleSizes,
+    /// Records every write tool call.
+    pub auditor: Arc<Auditor>,
 }
 
 #[derive(Clone)]
@@ -56,6 +60,35 @@ impl HaloMcpServer {
             .and_then(|parts| parts.extensions.get::<Caller>())
             .map(|caller| caller.credential.clone())
             .or_else(|| self.shared.default_credential.clone())
+    }
+
+    /// Records a write tool call in the audit log (never changes its result).
+    async fn audit(
+        &self,
+        ctx: &CallContext,
+        context: &RequestContext<RoleServer>,
+        tool: &str,
+        args: &JsonObject,
+        outcome: &Result<serde_json::Value, ToolError>,
+    ) {
+        let caller = context
+            .extensions
+            .get::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Caller>());
+        let client = caller.map_or_else(
+            || Party::new(Some("anonymous".into()), None),
+            |c| Party::new(Some(c.client.id.clone()), c.client.name.clone()),
+        );
+        let call = WriteCall {
+            ctx,
+            subject: caller.map(|c| c.subject.as_str()),
+            client,
+            tool,
+            halo_ids: entry::halo_ids(args, outcome.as_ref().ok()),
+            outcome: entry::classify(outcome),
+            args_sha256: entry::digest(args),
+        };
+        self.shared.auditor.record(call).await;
     }
 
     /// The resource kinds offered: those whose reading tool the operator left enabled.
@@ -133,7 +166,13 @@ impl ServerHandler for HaloMcpServer {
             lookups: self.shared.lookups.clone(),
         };
         let args = request.arguments.unwrap_or_default();
+        // Writes (the registry's effect, which also sets readOnlyHint) are audited here, once.
+        let audited = tool.definition().effect.writes().then(|| args.clone());
         let outcome = tool.call(&ctx, args).await;
+        if let Some(args) = audited {
+            self.audit(&ctx, &context, &request.name, &args, &outcome)
+                .await;
+        }
         let slot = context
             .extensions
             .get::<http::request::Parts>()
@@ -150,12 +189,8 @@ impl ServerHandler for HaloMcpServer {
                 result
             }
             Err(error) => {
-                if matches!(&error, ToolError::Halo(e) if e.retry_after().is_some()) {
-                    // Operators alert on this line (infra/modules/alerts.bicep).
-                    tracing::warn!(tool = %request.name, kind = "halo_rate_limited", "Halo rate limit reached");
-                } else {
-                    tracing::debug!(tool = %request.name, kind = error.kind(), "tool error");
-                }
+                // A rate limit was logged by the Halo client, for every Halo call.
+                tracing::debug!(tool = %request.name, kind = error.kind(), "tool error");
                 slot.inspect(|slot| slot.set("tool_error"));
                 result::failure(&error)
             }

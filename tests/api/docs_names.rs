@@ -109,6 +109,13 @@ const OTHER_NAMES: &[(&str, &[&str])] = &[
             "state_file",
             "azure_identity",
             "azure_security_keyvault_secrets",
+            // The audit log and the shared budget (docs/deploy.md).
+            "agent_name",
+            "args_sha256",
+            "halo_ids",
+            "may_have_been_applied",
+            "not_sent",
+            "paused_until_ms",
         ],
     ),
 ];

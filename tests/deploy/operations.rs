@@ -294,9 +294,9 @@ fn logs_go_to_log_analytics_and_alerts_watch_5xx_rate_and_halo_rate_limits() {
         assert!(main.param_names().iter().any(|p| p == param), "{param}");
     }
     assert!(main.source.contains("healthzUrl: '${baseUrl}/healthz'"));
-    // The alert's log line: halo-mcp logs rate-limit refusals at warn with this kind.
-    let server = crate::read_text("src/mcp/server.rs");
-    assert!(server.contains("kind = \"halo_rate_limited\""));
+    // The alert's log line: the Halo client logs rate-limit refusals at warn with this kind.
+    let client = crate::read_text("src/halo/client.rs");
+    assert!(client.contains("kind = \"halo_rate_limited\""));
 }
 
 #[test]

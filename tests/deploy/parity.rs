@@ -19,6 +19,8 @@ const DERIVED: &[&str] = &[
     "KEY_VAULT_URL",
     // The URL of the state container the template itself creates in the app's storage account.
     "MCP_STATE_CONTAINER_URL",
+    // The plan's maximumInstanceCount, so the fallback share of the Halo budget follows it.
+    "HALO_MAX_INSTANCES",
 ];
 
 /// Settings whose azd environment variable has another name, and why.

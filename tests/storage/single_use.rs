@@ -23,7 +23,12 @@ struct Fleet {
     _instances: [Binary; 2],
 }
 
-async fn spawn_instance(port: u16, public: &str, vars: &[(String, String)], log: &str) -> Binary {
+pub async fn spawn_instance(
+    port: u16,
+    public: &str,
+    vars: &[(String, String)],
+    log: &str,
+) -> Binary {
     binary()
         .on_port(port)
         .var("PUBLIC_URL", public)
