@@ -101,21 +101,15 @@ pub fn classify(result: &Result<Value, ToolError>) -> Outcome {
     };
     let message = truncate(&error.user_message());
     match error {
-        ToolError::Halo(HaloError::OutcomeUnknown(_)) => Outcome::MayHaveBeenApplied { message },
-        ToolError::Halo(
-            HaloError::Unauthorized(_)
-            | HaloError::Forbidden { .. }
-            | HaloError::NotFound(_)
-            | HaloError::Validation(_)
-            | HaloError::Upstream { .. },
-        ) => Outcome::Rejected { message },
+        ToolError::Halo(HaloError::MayHaveBeenApplied(_)) => {
+            Outcome::MayHaveBeenApplied { message }
+        }
+        ToolError::Halo(HaloError::Rejected(_)) => Outcome::Rejected { message },
         // A read failing on the way (a lookup), or a write refused before it was sent.
         ToolError::Halo(
-            HaloError::RateLimited { .. }
-            | HaloError::Unreachable(_)
+            HaloError::NotSent(_)
+            | HaloError::ReadFailed(_)
             | HaloError::SignIn(_)
-            | HaloError::Timeout(_)
-            | HaloError::Unavailable(_)
             | HaloError::InvalidResponse(_),
         )
         | ToolError::InvalidArguments(_)
@@ -192,13 +186,15 @@ mod tests {
 
     #[test]
     fn outcomes_follow_the_error_variant() {
+        use crate::halo::{InFlight, NotSent, Rejection};
+
         assert_eq!(classify(&Ok(json!({}))), Outcome::Ok);
-        let unknown = classify(&Err(ToolError::Halo(HaloError::OutcomeUnknown(
-            "no answer".into(),
+        let unknown = classify(&Err(ToolError::Halo(HaloError::MayHaveBeenApplied(
+            InFlight::ConnectionLost("no answer".into()),
         ))));
         assert_eq!(unknown.label(), "may_have_been_applied");
-        let rejected = classify(&Err(ToolError::Halo(HaloError::Validation(
-            "Summary is required".into(),
+        let rejected = classify(&Err(ToolError::Halo(HaloError::Rejected(
+            Rejection::Invalid("Summary is required".into()),
         ))));
         assert_eq!(rejected.label(), "rejected");
         assert!(
@@ -206,8 +202,8 @@ mod tests {
                 .message()
                 .is_some_and(|m| m.contains("Summary is required"))
         );
-        let not_sent = classify(&Err(ToolError::Halo(HaloError::Unreachable(
-            "refused".into(),
+        let not_sent = classify(&Err(ToolError::Halo(HaloError::NotSent(
+            NotSent::Unreachable("refused".into()),
         ))));
         assert_eq!(not_sent.label(), "not_sent");
         let long = classify(&Err(ToolError::Failed("x".repeat(5000))));

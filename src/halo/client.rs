@@ -256,7 +256,7 @@ impl HaloClient {
             Ok(response) => response,
             Err(error) => {
                 let error = transport_error(error, timeout.unwrap_or(self.inner.options.timeout));
-                if matches!(error, HaloError::Unreachable(_)) {
+                if matches!(error, HaloError::NotSent(NotSent::Unreachable(_))) {
                     // No connection, so nothing reached Halo.
                     self.inner.limiter.refund();
                 }

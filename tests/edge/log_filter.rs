@@ -12,10 +12,7 @@ async fn run_with_filter(filter: &str) -> (Option<i32>, String) {
     let filter = filter.to_string();
     // Port 0: should the filter be accepted, the server binds anywhere free, not a fixed port.
     let run = tokio::task::spawn_blocking(move || {
-        binary()
-            .var("RUST_LOG", filter)
-            .var("PORT", "0")
-            .run(&[])
+        binary().var("RUST_LOG", filter).var("PORT", "0").run(&[])
     });
     let output = tokio::time::timeout(Duration::from_secs(20), run)
         .await

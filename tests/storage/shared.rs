@@ -11,10 +11,11 @@ use halo_mcp::sandbox::{Fault, FaultKind, RateLimit, Sandbox, SandboxOptions};
 use halo_mcp::storage::{BlobAuditLog, StateContainer, StorageOptions, container_client};
 use serde_json::{Value, json};
 
-use super::azurite::{Azurite, free_port};
+use super::azurite::Azurite;
 use super::single_use::spawn_instance;
-use crate::support::binary::{Binary, binary};
 use crate::helpers::TestApp;
+use crate::support::binary::{Binary, binary};
+use crate::support::wait::free_port;
 
 const KEY: &str = "shared-state-key-0123456789abcdefghijkl";
 
