@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use halo_mcp::config::{Config, Env};
 use halo_mcp::mcp::schema::{JsonObject, violations};
-use halo_mcp::sandbox::demo;
 use halo_mcp::startup::Application;
+use halo_sandbox::demo;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
@@ -557,7 +557,7 @@ async fn json_tools_files_work_too() {
 
 #[tokio::test]
 async fn report_runs_are_not_retried_and_send_only_known_parameters() {
-    use halo_mcp::sandbox::{Fault, FaultKind};
+    use halo_sandbox::{Fault, FaultKind};
     let app = spawn_app().await;
     let sandbox = app.sandbox.as_ref().unwrap();
     let report_calls = || {

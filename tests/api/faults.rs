@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use halo_mcp::sandbox::{Fault, FaultKind, SandboxState};
+use halo_sandbox::{Fault, FaultKind, SandboxState};
 use serde_json::json;
 
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};

@@ -5,10 +5,10 @@
 
 use std::collections::HashMap;
 
-use halo_mcp::banner;
+use crate::banner;
 use halo_mcp::config::{Config, Env};
-use halo_mcp::sandbox::demo;
 use halo_mcp::startup::Application;
+use halo_sandbox::demo;
 
 /// Builds the app as `main` does and returns its banner; the app serves until the test ends.
 async fn start(vars: &[(&str, &str)]) -> (String, tokio::sync::oneshot::Sender<()>) {

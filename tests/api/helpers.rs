@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 
 use halo_mcp::config::{Config, Env};
-use halo_mcp::sandbox::SandboxState;
 use halo_mcp::startup::Application;
+use halo_sandbox::SandboxState;
 use serde_json::{Value, json};
 
 pub struct TestApp {

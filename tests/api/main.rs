@@ -3,6 +3,10 @@
 
 mod helpers;
 
+// The banner belongs to the binary, not the library: compile the binary's own file here.
+#[path = "../../src/bin_support/banner.rs"]
+mod banner;
+
 mod acorn_example;
 mod agent_arguments;
 mod agent_outputs;

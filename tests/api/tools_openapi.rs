@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use halo_mcp::sandbox::{RouteArea, served_routes};
+use halo_sandbox::{RouteArea, served_routes};
 use serde_json::{Value, json};
 
 use crate::helpers::spawn_app;

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use halo_mcp::config::{Config, Env};
-use halo_mcp::sandbox::SandboxState;
 use halo_mcp::startup::{Application, BuildOptions};
+use halo_sandbox::SandboxState;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 

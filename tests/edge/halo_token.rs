@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use halo_mcp::auth::halo_token::validation_budget;
-use halo_mcp::sandbox::demo;
+use halo_sandbox::demo;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app_with};

@@ -4,14 +4,14 @@
 
 use std::path::PathBuf;
 
-use halo_mcp::sandbox::{RouteArea, observed_params, served_routes};
+use halo_sandbox::{RouteArea, observed_params, served_routes};
 use serde_json::Value;
 
 fn spec_path() -> PathBuf {
     std::env::var_os("HALO_OPENAPI")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/halo/openapi.json")
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/halo/openapi.json")
         })
 }
 
@@ -130,10 +130,10 @@ async fn every_served_route_is_routed() {
             RouteArea::Api => "api",
             RouteArea::Auth => "auth",
         };
-        let path = route.path.replace("{id}", "1").replace(
-            "{runbookId}",
-            halo_mcp::sandbox::demo::RESET_PASSWORD_RUNBOOK_ID,
-        );
+        let path = route
+            .path
+            .replace("{id}", "1")
+            .replace("{runbookId}", halo_sandbox::demo::RESET_PASSWORD_RUNBOOK_ID);
         let url = sb.url().join(&format!("{prefix}{path}")).expect("url");
         let method = reqwest::Method::from_bytes(route.method.as_bytes()).expect("method");
         let r = super::common::http()
