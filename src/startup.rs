@@ -77,6 +77,7 @@ impl Application {
         mut config: Config,
         build: BuildOptions,
     ) -> Result<Application, StartupError> {
+        Embedded::check_available(&config)?;
         let listener =
             TcpListener::bind(config.listen)
                 .await

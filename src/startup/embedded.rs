@@ -38,6 +38,14 @@ pub struct Embedded {
 }
 
 impl Embedded {
+    /// Refuses, before anything binds, a configuration that needs a sandbox this build lacks.
+    pub(super) fn check_available(config: &Config) -> Result<(), StartupError> {
+        if config.embedded_sandbox() && !cfg!(feature = "embedded-sandbox") {
+            return Err(StartupError::NoHaloUrl);
+        }
+        Ok(())
+    }
+
     /// Starts the sandbox when the configuration has no Halo URL.
     #[cfg(feature = "embedded-sandbox")]
     pub(super) async fn start_if_needed(
@@ -80,16 +88,13 @@ impl Embedded {
         }))
     }
 
-    /// Without the feature there is no sandbox to fall back on: no HALO_URL is an error.
+    /// Without the feature there is no sandbox to fall back on ([`Self::check_available`]).
     #[cfg(not(feature = "embedded-sandbox"))]
     pub(super) async fn start_if_needed(
         config: &Config,
         _build: &BuildOptions,
     ) -> Result<Option<Embedded>, StartupError> {
-        if config.embedded_sandbox() {
-            return Err(StartupError::NoHaloUrl);
-        }
-        Ok(None)
+        Self::check_available(config).map(|()| None)
     }
 
     pub(super) async fn shutdown(self) {
