@@ -4,20 +4,18 @@
 //! Layout: [`config`] reads the environment, [`startup`] builds the axum app and [`edge`] serves
 //! it with connection limits, [`mcp`] speaks the protocol and holds the tool registry, [`tools`]
 //! implements the tools on top of the typed [`halo`] client, [`auth`] signs callers in,
-//! [`secrets`] reads Key Vault, [`storage`] holds the state every instance shares, and
-//! [`sandbox`] is a stateful stand-in for a Halo instance. Under the Functions host with
-//! incomplete settings, [`unconfigured`] serves the explanation instead.
+//! [`secrets`] reads Key Vault, and [`storage`] holds the state every instance shares. Under the
+//! Functions host with incomplete settings, [`unconfigured`] serves the explanation instead. The
+//! Halo sandbox is its own crate (`halo-sandbox`), which only [`startup`] runs (feature
+//! `embedded-sandbox`); the banner and allocator tuning belong to the binary (`src/bin_support`).
 
-pub mod allocator;
 pub mod audit;
 pub mod auth;
 pub mod azure;
-pub mod banner;
 pub mod config;
 pub mod edge;
 pub mod halo;
 pub mod mcp;
-pub mod sandbox;
 pub mod secrets;
 pub mod startup;
 pub mod storage;

@@ -1,18 +1,18 @@
 //! The `halo-mcp` binary: the MCP server (default), or the Halo sandbox on its own.
 
-use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::process::ExitCode;
-use std::time::Duration;
+mod bin_support;
 
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use bin_support::{allocator, banner};
 use clap::{Parser, Subcommand};
 use halo_mcp::config::{Config, Env, settings_help};
-use halo_mcp::sandbox::{RateLimit, Sandbox, SandboxOptions};
 use halo_mcp::startup::{Application, shutdown_signal};
+use halo_mcp::telemetry;
 use halo_mcp::unconfigured::{self, NotConfigured};
-use halo_mcp::{banner, telemetry};
 
-/// mimalloc instead of the system allocator; see `halo_mcp::allocator`.
+/// mimalloc instead of the system allocator; see `bin_support::allocator`.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -35,25 +35,15 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the Halo sandbox alone: a stand-in for a Halo instance's API (/api) and sign-in (/auth).
+    #[cfg(feature = "embedded-sandbox")]
+    Sandbox(halo_sandbox::cli::SandboxArgs),
+    /// Run the Halo sandbox alone: a stand-in for a Halo instance's API (/api) and sign-in (/auth).
+    /// Not in this build (no `embedded-sandbox` feature).
+    #[cfg(not(feature = "embedded-sandbox"))]
     Sandbox {
-        /// Port to listen on (127.0.0.1).
-        #[arg(long, default_value_t = 8090)]
-        port: u16,
-        /// Address to bind.
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: std::net::IpAddr,
-        /// Persist the sandbox state to this JSON file.
-        #[arg(long)]
-        state_file: Option<PathBuf>,
-        /// Requests allowed per rolling window (off when unset); hosted Halo allows about 300 per 5 minutes.
-        #[arg(long)]
-        rate_limit: Option<u32>,
-        /// Rolling window length in seconds.
-        #[arg(long, default_value_t = 300)]
-        rate_window: u64,
-        /// Extra redirect URL accepted by the demo Authorisation Code application (repeatable).
-        #[arg(long = "redirect-uri")]
-        redirect_uris: Vec<String>,
+        /// Ignored: this build has no sandbox.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        args: Vec<String>,
     },
     /// Print the audit log of writes from the state container (MCP_STATE_CONTAINER_URL, read
     /// with a SAS or the signed-in Azure identity): one JSON line per entry, oldest first.
@@ -75,7 +65,7 @@ enum Command {
 
 fn main() -> ExitCode {
     // Before the runtime starts its threads.
-    halo_mcp::allocator::tune();
+    allocator::tune();
     match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -91,36 +81,19 @@ fn main() -> ExitCode {
 async fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Sandbox {
-            port,
-            bind,
-            state_file,
-            rate_limit,
-            rate_window,
-            redirect_uris,
-        }) => {
+        #[cfg(feature = "embedded-sandbox")]
+        Some(Command::Sandbox(args)) => {
             telemetry::init(halo_mcp::config::LogFormat::Text, "info");
-            let options = SandboxOptions {
-                state_file,
-                rate_limit: rate_limit.map(|max_requests| RateLimit {
-                    max_requests,
-                    window: Duration::from_secs(rate_window),
-                }),
-                extra_redirect_uris: redirect_uris,
-                ..SandboxOptions::default()
-            };
-            match Sandbox::start(SocketAddr::new(bind, port), options).await {
-                Ok(sandbox) => {
-                    println!("{}", banner::sandbox(&sandbox));
-                    shutdown_signal().await;
-                    sandbox.shutdown().await;
-                    ExitCode::SUCCESS
-                }
-                Err(error) => {
-                    eprintln!("halo-mcp sandbox: cannot start on {bind}:{port}: {error}");
-                    ExitCode::FAILURE
-                }
-            }
+            halo_sandbox::cli::run(&args, "halo-mcp sandbox", shutdown_signal()).await
+        }
+        #[cfg(not(feature = "embedded-sandbox"))]
+        Some(Command::Sandbox { .. }) => {
+            eprintln!(
+                "halo-mcp sandbox: this build has no Halo sandbox (built without the \
+                 `embedded-sandbox` feature). Rebuild with default features, or run the \
+                 `halo-sandbox` binary (cargo run -p halo-sandbox)."
+            );
+            ExitCode::from(2)
         }
         Some(Command::Audit {
             last,

@@ -20,7 +20,6 @@ use crate::mcp::http::Guards;
 use crate::mcp::resources::sizes::ArticleSizes;
 use crate::mcp::server::Shared;
 use crate::mcp::{ToolRegistry, http};
-use crate::sandbox::{Sandbox, SandboxOptions};
 use crate::secrets::{KeyVaultOptions, KeyVaultSource, Secret, SecretStore};
 use crate::storage::{
     self, BlobAuditLog, BlobLeaseStore, BlobSingleUse, BudgetSettings, SharedBudget,
@@ -28,13 +27,18 @@ use crate::storage::{
 };
 use crate::tools;
 
+mod embedded;
+
+pub use embedded::{AppCredentials, Embedded, SignIn};
+
 /// What tests may inject; `Default` is what `main` uses.
 #[derive(Default, Clone)]
 pub struct BuildOptions {
     /// HTTP client for Key Vault and the managed-identity endpoint (tests: a fake vault's CA).
     pub key_vault_transport: Option<reqwest::Client>,
     /// Options for the embedded sandbox (tests: short token lifetimes).
-    pub sandbox: Option<SandboxOptions>,
+    #[cfg(feature = "embedded-sandbox")]
+    pub sandbox: Option<halo_sandbox::SandboxOptions>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +50,11 @@ pub enum StartupError {
     },
     #[error("cannot start the embedded Halo sandbox: {0}")]
     Sandbox(std::io::Error),
+    #[error(
+        "HALO_URL is not set, and this build has no embedded Halo sandbox (built without the \
+         `embedded-sandbox` feature): set HALO_URL to your Halo instance, e.g. https://acme.halopsa.com"
+    )]
+    NoHaloUrl,
     #[error("{0}")]
     Halo(#[from] crate::halo::HaloError),
     #[error("tools: {0}")]
@@ -60,7 +69,7 @@ pub struct Application {
     router: Router,
     config: Config,
     /// The in-process Halo sandbox, when no HALO_URL is configured.
-    sandbox: Option<Sandbox>,
+    embedded: Option<Embedded>,
 }
 
 impl Application {
@@ -75,6 +84,7 @@ impl Application {
         mut config: Config,
         build: BuildOptions,
     ) -> Result<Application, StartupError> {
+        Embedded::check_available(&config)?;
         let listener =
             TcpListener::bind(config.listen)
                 .await
@@ -92,25 +102,11 @@ impl Application {
             config.listen = local_addr;
         }
 
-        let sandbox = if config.embedded_sandbox() {
-            let mut options = build.sandbox.clone().unwrap_or_default();
-            options.state_file = config.sandbox_state_file.clone();
-            // Register our OAuth callback on the sandbox's Authorisation Code app.
-            options.extra_redirect_uris.push(format!(
-                "{}/oauth/callback",
-                config.public_url.as_str().trim_end_matches('/')
-            ));
-            let sandbox = Sandbox::start(SocketAddr::from(([127, 0, 0, 1], 0)), options)
-                .await
-                .map_err(StartupError::Sandbox)?;
-            Some(sandbox)
-        } else {
-            None
-        };
+        let embedded = Embedded::start_if_needed(&config, &build).await?;
 
-        let halo_url = match (&config.halo.url, &sandbox) {
+        let halo_url = match (&config.halo.url, &embedded) {
             (Some(url), _) => url.clone(),
-            (None, Some(sandbox)) => sandbox.url(),
+            (None, Some(embedded)) => embedded.url.clone(),
             (None, None) => return Err(StartupError::Config("HALO_URL is not set".into())),
         };
         let mut options = HaloClientOptions::new(halo_url);
@@ -129,7 +125,11 @@ impl Application {
 
         let secrets = secret_store(&config, build.key_vault_transport)?;
         let service = match config.auth.mode {
-            AuthMode::None | AuthMode::ApiKey => Some(service_credential(&config, &secrets)?),
+            AuthMode::None | AuthMode::ApiKey => Some(service_credential(
+                &config,
+                &secrets,
+                embedded.as_ref().map(|e| &e.services),
+            )?),
             _ => None,
         };
         // In api-key mode the middleware inserts the service credential per caller; only
@@ -138,7 +138,14 @@ impl Application {
             AuthMode::None => service.clone(),
             _ => None,
         };
-        let mut auth = AuthContext::new(&config, halo.clone(), &secrets, service);
+        let sign_in_app = embedded.as_ref().map(|e| {
+            let app = &e.sign_in;
+            (
+                app.client_id.clone(),
+                Secret::Value(app.client_secret.clone().into()),
+            )
+        });
+        let mut auth = AuthContext::new(&config, halo.clone(), &secrets, service, sign_in_app);
         if let Some(container) = &config.state_container {
             auth.single_use = Arc::new(shared_single_use(&config, container)?);
         }
@@ -202,7 +209,7 @@ impl Application {
             listener,
             router,
             config,
-            sandbox,
+            embedded,
         })
     }
 
@@ -214,8 +221,15 @@ impl Application {
         &self.config
     }
 
-    pub fn sandbox(&self) -> Option<&Sandbox> {
-        self.sandbox.as_ref()
+    /// The embedded sandbox's URL and demo applications, when it runs.
+    pub fn embedded(&self) -> Option<&Embedded> {
+        self.embedded.as_ref()
+    }
+
+    /// The embedded sandbox itself (tests reach its state and faults).
+    #[cfg(feature = "embedded-sandbox")]
+    pub fn sandbox(&self) -> Option<&halo_sandbox::Sandbox> {
+        self.embedded.as_ref().map(|e| &e.sandbox)
     }
 
     /// Serves until `shutdown` completes, then finishes in-flight requests.
@@ -227,12 +241,12 @@ impl Application {
             listener,
             router,
             config,
-            sandbox,
+            embedded,
         } = self;
         let limits = crate::edge::ConnectionLimits::new(config.connections);
         let served = crate::edge::serve(listener, router, limits, shutdown).await;
-        if let Some(sandbox) = sandbox {
-            sandbox.shutdown().await;
+        if let Some(embedded) = embedded {
+            embedded.shutdown().await;
         }
         served
     }
@@ -306,16 +320,16 @@ fn shared_single_use(
     Ok(BlobSingleUse::new(client, container.redacted()))
 }
 
+/// The Services application: the embedded sandbox's demo one, else the configured one.
 fn service_credential(
     config: &Config,
     secrets: &SecretStore,
+    embedded: Option<&AppCredentials>,
 ) -> Result<HaloCredential, StartupError> {
-    let (client_id, secret): (String, Arc<dyn SecretValue>) = if config.embedded_sandbox() {
+    let (client_id, secret): (String, Arc<dyn SecretValue>) = if let Some(app) = embedded {
         (
-            crate::sandbox::demo::SERVICE_CLIENT_ID.to_string(),
-            Arc::new(StaticSecret(
-                crate::sandbox::demo::SERVICE_CLIENT_SECRET.to_string(),
-            )),
+            app.client_id.clone(),
+            Arc::new(StaticSecret(app.client_secret.clone())),
         )
     } else {
         let id = config

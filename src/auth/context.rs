@@ -59,22 +59,20 @@ impl AuthContext {
         halo: HaloClient,
         store: &SecretStore,
         service_credential: Option<HaloCredential>,
+        embedded_sign_in: Option<(String, Secret)>,
     ) -> AuthContext {
         let issuer = config.public_url.as_str().trim_end_matches('/').to_string();
         let auth = &config.auth;
-        let embedded = config.embedded_sandbox();
-        // The embedded sandbox has a demo Authorisation Code application; use it unless told
-        // otherwise, so `MCP_AUTH_MODE=oauth` works locally with no other setting.
-        let (halo_client_id, halo_client_secret) = match (&config.halo.client_id, embedded) {
+        // The embedded sandbox hands over its demo Authorisation Code application; use it unless
+        // told otherwise, so `MCP_AUTH_MODE=oauth` works locally with no other setting.
+        let (halo_client_id, halo_client_secret) = match (&config.halo.client_id, embedded_sign_in)
+        {
             (Some(id), _) => (
                 id.clone(),
                 Secret::from_ref(&config.halo.client_secret, "HALO_CLIENT_SECRET_NAME", store),
             ),
-            (None, true) => (
-                crate::sandbox::demo::AUTH_CLIENT_ID.to_string(),
-                Secret::Value(crate::sandbox::demo::AUTH_CLIENT_SECRET.into()),
-            ),
-            (None, false) => (String::new(), Secret::Unset("HALO_CLIENT_ID")),
+            (None, Some(app)) => app,
+            (None, None) => (String::new(), Secret::Unset("HALO_CLIENT_ID")),
         };
         let keyring = if auth.token_key.is_set() {
             Keyring::Configured {

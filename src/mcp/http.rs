@@ -24,6 +24,7 @@ use tower::ServiceExt;
 
 use super::HaloMcpServer;
 use super::body::{self, BodyError};
+use super::outcome::OutcomeSlot;
 use super::server::Shared;
 
 /// The guard settings, from configuration.
@@ -121,23 +122,6 @@ fn origin_allowed(request: &Request, guards: &Guards) -> Result<(), String> {
         Ok(())
     } else {
         Err(origin.to_string())
-    }
-}
-
-/// Where the tool-call handler leaves the outcome of a `tools/call` for the log line, so the
-/// edge need not read it back out of a large result. Other methods leave it empty and the edge
-/// reads their (small) responses instead.
-#[derive(Debug, Clone, Default)]
-pub struct OutcomeSlot(Arc<std::sync::OnceLock<&'static str>>);
-
-impl OutcomeSlot {
-    pub fn set(&self, outcome: &'static str) {
-        // The first outcome wins; a request has exactly one.
-        let _ = self.0.set(outcome);
-    }
-
-    fn get(&self) -> Option<&'static str> {
-        self.0.get().copied()
     }
 }
 

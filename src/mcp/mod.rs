@@ -7,6 +7,7 @@ pub mod body;
 pub mod context;
 pub mod error;
 pub mod http;
+pub mod outcome;
 pub mod registry;
 pub mod resources;
 pub mod result;

@@ -13,7 +13,7 @@ use rmcp::model::{
 };
 use rmcp::service::{RequestContext, RoleServer};
 
-use super::http::OutcomeSlot;
+use super::outcome::OutcomeSlot;
 use super::registry::ToolRegistry;
 use super::resources::sizes::ArticleSizes;
 use super::resources::{self, Offered};

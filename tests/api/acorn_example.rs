@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use halo_mcp::sandbox::demo;
+use halo_sandbox::demo;
 use serde_json::{Value, json};
 
 use crate::support::app::{TestApp, spawn_app};
@@ -53,7 +53,7 @@ fn expected_services(app: &TestApp) -> Vec<String> {
 }
 
 /// Acorn Opportunity tickets whose summary has the example's form, counted by summary.
-fn opportunity_tickets(app: &TestApp) -> BTreeMap<String, Vec<halo_mcp::sandbox::model::Ticket>> {
+fn opportunity_tickets(app: &TestApp) -> BTreeMap<String, Vec<halo_sandbox::model::Ticket>> {
     let mut by_summary: BTreeMap<String, Vec<_>> = BTreeMap::new();
     for t in app.sandbox().tickets() {
         if t.tickettype_id == demo::TICKETTYPE_OPPORTUNITY

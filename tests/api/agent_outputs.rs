@@ -2,7 +2,7 @@
 //! timestamps, SLA states spelled out, write results that say what Halo actually did, and
 //! errors that say when a name is a different kind of record.
 
-use halo_mcp::sandbox::demo::BEN_CASTLE_EMAIL;
+use halo_sandbox::demo::BEN_CASTLE_EMAIL;
 use serde_json::{Value, json};
 
 use crate::support::app::{TestApp, spawn_app};

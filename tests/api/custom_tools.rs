@@ -3,7 +3,7 @@
 //! and bad tools files stopping start-up.
 
 use halo_mcp::mcp::schema::{JsonObject, violations};
-use halo_mcp::sandbox::demo;
+use halo_sandbox::demo;
 use serde_json::{Value, json};
 
 use crate::support::app::{TestApp, app, spawn_app, spawn_app_with};
@@ -545,7 +545,7 @@ async fn json_tools_files_work_too() {
 
 #[tokio::test]
 async fn report_runs_are_not_retried_and_send_only_known_parameters() {
-    use halo_mcp::sandbox::{Fault, FaultKind};
+    use halo_sandbox::{Fault, FaultKind};
     let app = spawn_app().await;
     let sandbox = app.sandbox();
     let report_calls = || {

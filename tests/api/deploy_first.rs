@@ -71,7 +71,7 @@ async fn outside_the_functions_host_a_missing_setting_still_stops_the_process() 
 
 #[tokio::test]
 async fn a_halo_rate_limit_refusal_logs_the_warning_the_alert_counts() {
-    use halo_mcp::sandbox::{Fault, FaultKind};
+    use halo_sandbox::{Fault, FaultKind};
     let app = crate::support::app::spawn_app().await;
     app.sandbox().faults().inject(Fault {
         path_contains: Some("/api/tickets".into()),

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use halo_mcp::sandbox::{Fault, FaultKind};
+use halo_sandbox::{Fault, FaultKind};
 use serde_json::json;
 
 use crate::support::app::{TestApp, spawn_app, spawn_app_with};

@@ -3,8 +3,8 @@
 //! every sign-in mode (run here through a real shell), and the README's first curl returns
 //! real demo data.
 
-use halo_mcp::banner;
-use halo_mcp::sandbox::demo;
+use crate::banner;
+use halo_sandbox::demo;
 
 use crate::support::app::{TestApp, app};
 

@@ -4,6 +4,10 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+// The banner belongs to the binary, not the library: compile the binary's own file here.
+#[path = "../../src/bin_support/banner.rs"]
+mod banner;
+
 mod acorn_example;
 mod agent_arguments;
 mod agent_outputs;

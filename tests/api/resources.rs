@@ -3,8 +3,8 @@
 //! bad URI or cursor refused with a JSON-RPC error before anything reaches Halo.
 
 use chrono::Utc;
-use halo_mcp::sandbox::model::KbArticle;
-use halo_mcp::sandbox::{Fault, FaultKind};
+use halo_sandbox::model::KbArticle;
+use halo_sandbox::{Fault, FaultKind};
 use serde_json::{Value, json};
 
 use crate::support::app::{TestApp, spawn_app, spawn_app_with};

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use halo_mcp::sandbox::{RouteArea, served_routes};
+use halo_sandbox::{RouteArea, served_routes};
 use serde_json::json;
 
 use crate::support::app::spawn_app;

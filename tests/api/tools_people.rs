@@ -1,7 +1,7 @@
 //! People and services end to end: Get User Info (the caller, end users, agents, ambiguity) and
 //! Search Service Catalogue (per-user subscriptions, paging).
 
-use halo_mcp::sandbox::demo::{ACORN_SERVICE_IDS, API_AGENT_ID, BEN_CASTLE_USER_ID};
+use halo_sandbox::demo::{ACORN_SERVICE_IDS, API_AGENT_ID, BEN_CASTLE_USER_ID};
 use serde_json::json;
 
 use crate::support::app::spawn_app;

@@ -1,11 +1,11 @@
 //! The ticket write tools end to end through MCP against the sandbox: each write changes the
 //! sandbox exactly once, and bad input changes nothing.
 
-use halo_mcp::sandbox::demo::{
+use halo_sandbox::demo::{
     API_AGENT_ID, BEN_CASTLE_USER_ID, OUTCOME_PRIVATE_NOTE, STATUS_RESOLVED,
     STATUS_WAITING_ON_CUSTOMER,
 };
-use halo_mcp::sandbox::{Fault, FaultKind};
+use halo_sandbox::{Fault, FaultKind};
 use serde_json::json;
 
 use crate::support::app::{TestApp, spawn_app};
@@ -18,7 +18,7 @@ fn posts(app: &TestApp, path: &str) -> usize {
         .count()
 }
 
-fn actions_on(app: &TestApp, ticket_id: i64) -> Vec<halo_mcp::sandbox::model::Action> {
+fn actions_on(app: &TestApp, ticket_id: i64) -> Vec<halo_sandbox::model::Action> {
     app.sandbox()
         .actions()
         .into_iter()
@@ -26,7 +26,7 @@ fn actions_on(app: &TestApp, ticket_id: i64) -> Vec<halo_mcp::sandbox::model::Ac
         .collect()
 }
 
-fn ticket(app: &TestApp, id: i64) -> halo_mcp::sandbox::model::Ticket {
+fn ticket(app: &TestApp, id: i64) -> halo_sandbox::model::Ticket {
     app.sandbox()
         .tickets()
         .into_iter()

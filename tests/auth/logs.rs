@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use halo_mcp::auth::oauth::claims::AccessClaims;
 use halo_mcp::auth::tokens::{TokenCodec, TokenKey, TokenKind};
-use halo_mcp::sandbox::demo;
 use halo_mcp::startup::BuildOptions;
+use halo_sandbox::demo;
 use parking_lot::Mutex;
 use serde_json::json;
 

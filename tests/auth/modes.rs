@@ -1,7 +1,7 @@
 //! Each sign-in mode at the `/mcp` edge: none, api-key, halo-token.
 
-use halo_mcp::sandbox::demo;
 use halo_mcp::startup::BuildOptions;
+use halo_sandbox::demo;
 use serde_json::json;
 
 use super::helpers::*;

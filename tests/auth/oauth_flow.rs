@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use halo_mcp::sandbox::SandboxOptions;
 use halo_mcp::startup::BuildOptions;
+use halo_sandbox::SandboxOptions;
 use serde_json::{Value, json};
 
 use super::helpers::*;

@@ -6,7 +6,7 @@
 use axum::http::Method;
 use halo_mcp::halo::token_endpoint::{TokenEndpoint, TokenError};
 use halo_mcp::halo::{HaloClient, HaloClientOptions, HaloError};
-use halo_mcp::sandbox::{Fault, FaultKind, Sandbox, SandboxOptions, demo};
+use halo_sandbox::{Fault, FaultKind, Sandbox, SandboxOptions, demo};
 use oauth2::TokenResponse;
 
 async fn start() -> (Sandbox, TokenEndpoint) {

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use halo_mcp::sandbox::{Fault, FaultKind};
+use halo_sandbox::{Fault, FaultKind};
 use serde_json::json;
 
 use crate::support::app::{spawn_app, spawn_app_with};

@@ -7,8 +7,8 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use halo_mcp::audit::{AuditLog, Outcome};
-use halo_mcp::sandbox::{Fault, FaultKind, RateLimit, Sandbox, SandboxOptions};
 use halo_mcp::storage::{BlobAuditLog, StateContainer, StorageOptions, container_client};
+use halo_sandbox::{Fault, FaultKind, RateLimit, Sandbox, SandboxOptions};
 use serde_json::{Value, json};
 
 use super::azurite::Azurite;
@@ -40,11 +40,11 @@ async fn fleet(name: &str, vars: &[(&str, &str)], sandbox: SandboxOptions) -> Op
         ("HALO_URL", sandbox_url.as_str()),
         (
             "HALO_SERVICE_CLIENT_ID",
-            halo_mcp::sandbox::demo::SERVICE_CLIENT_ID,
+            halo_sandbox::demo::SERVICE_CLIENT_ID,
         ),
         (
             "HALO_SERVICE_CLIENT_SECRET",
-            halo_mcp::sandbox::demo::SERVICE_CLIENT_SECRET,
+            halo_sandbox::demo::SERVICE_CLIENT_SECRET,
         ),
         ("MCP_AUTH_MODE", "api-key"),
         ("MCP_API_KEYS", KEY),

@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use halo_mcp::sandbox::{Sandbox, SandboxOptions};
+use halo_sandbox::{Sandbox, SandboxOptions};
 use serde_json::json;
 
 use super::azurite::Azurite;
@@ -59,11 +59,8 @@ async fn fleet(name: &str) -> Option<Fleet> {
     let mut vars = oauth_vars(&token_key());
     for (k, v) in [
         ("HALO_URL", sandbox_url.as_str()),
-        ("HALO_CLIENT_ID", halo_mcp::sandbox::demo::AUTH_CLIENT_ID),
-        (
-            "HALO_CLIENT_SECRET",
-            halo_mcp::sandbox::demo::AUTH_CLIENT_SECRET,
-        ),
+        ("HALO_CLIENT_ID", halo_sandbox::demo::AUTH_CLIENT_ID),
+        ("HALO_CLIENT_SECRET", halo_sandbox::demo::AUTH_CLIENT_SECRET),
         ("MCP_STATE_CONTAINER_URL", container.as_str()),
     ] {
         vars.push((k.into(), v.into()));

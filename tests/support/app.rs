@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use halo_mcp::config::{Config, Env};
-use halo_mcp::sandbox::SandboxState;
 use halo_mcp::startup::{Application, BuildOptions};
+use halo_sandbox::SandboxState;
 use serde_json::{Value, json};
 
 /// A running server, in this process or (see [`TestApp::external`]) in another.

@@ -1,5 +1,6 @@
 //! Halo's own OpenAPI document, read in place and never copied into the repository:
-//! `$HALO_OPENAPI`, else `../shared/halo/openapi.json` next to the checkout. When it is absent
+//! `$HALO_OPENAPI`, else `../shared/halo/openapi.json` next to the checkout (the workspace root,
+//! found upward from whichever workspace crate runs the test). When it is absent
 //! the checks that need it are skipped, saying why, unless `REQUIRE_HALO_OPENAPI=1` (CI) makes
 //! absence a failure. Also how to look an operation up in it.
 
@@ -8,11 +9,16 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 fn path() -> PathBuf {
-    std::env::var_os("HALO_OPENAPI")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/halo/openapi.json")
-        })
+    if let Some(path) = std::env::var_os("HALO_OPENAPI") {
+        return PathBuf::from(path);
+    }
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let beside = |dir: &std::path::Path| dir.join("../shared/halo/openapi.json");
+    manifest
+        .ancestors()
+        .map(beside)
+        .find(|candidate| candidate.exists())
+        .unwrap_or_else(|| beside(manifest))
 }
 
 /// The parsed document, or `None` (after saying the check was skipped) when it is absent.

@@ -59,11 +59,8 @@ pub async fn halo_service_token(http: &reqwest::Client, sandbox_url: &str, scope
         .post(format!("{}/auth/token", sandbox_url.trim_end_matches('/')))
         .form(&[
             ("grant_type", "client_credentials"),
-            ("client_id", halo_mcp::sandbox::demo::SERVICE_CLIENT_ID),
-            (
-                "client_secret",
-                halo_mcp::sandbox::demo::SERVICE_CLIENT_SECRET,
-            ),
+            ("client_id", halo_sandbox::demo::SERVICE_CLIENT_ID),
+            ("client_secret", halo_sandbox::demo::SERVICE_CLIENT_SECRET),
             ("scope", scope),
         ])
         .send()

@@ -20,9 +20,12 @@ use crate::mcp::ToolHandler;
 
 pub use file::{CustomTools, ToolsFileError};
 
-/// The demo tools file, for the sandbox's reports, ticket types and runbooks.
+/// The demo tools file, for the sandbox's reports, ticket types and runbooks (only in a build
+/// with the embedded sandbox, which is the only Halo that has them).
+#[cfg(feature = "embedded-sandbox")]
 pub const DEMO_TOOLS: &str = include_str!("../../../tools/demo-tools.toml");
 /// How the embedded demo file is named in messages.
+#[cfg(feature = "embedded-sandbox")]
 pub const DEMO_TOOLS_NAME: &str = "tools/demo-tools.toml (built in)";
 
 /// Loads the custom tools this configuration asks for. `reserved` are the system tools' names,
@@ -33,6 +36,7 @@ pub fn load(
 ) -> Result<Vec<Arc<dyn ToolHandler>>, ToolsFileError> {
     let tools = match &config.tools.file {
         Some(path) => file::load(path, reserved)?,
+        #[cfg(feature = "embedded-sandbox")]
         None if config.embedded_sandbox() => {
             file::parse(DEMO_TOOLS_NAME, file::Format::Toml, DEMO_TOOLS, reserved)?
         }
@@ -59,9 +63,11 @@ pub fn handlers(tools: CustomTools) -> Vec<Arc<dyn ToolHandler>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(feature = "embedded-sandbox")]
     use crate::mcp::schema::violations;
 
     #[test]
+    #[cfg(feature = "embedded-sandbox")]
     fn the_demo_file_loads_and_its_schemas_are_copilot_safe() {
         let reserved: Vec<String> = crate::tools::system_tools()
             .iter()

@@ -1,8 +1,8 @@
 //! The start-up text a person reads: where to connect, how to sign in, what is running.
+//! (`halo-mcp sandbox` prints the sandbox crate's own banner.)
 
-use crate::config::AuthMode;
-use crate::sandbox::{Sandbox, demo};
-use crate::startup::Application;
+use halo_mcp::config::AuthMode;
+use halo_mcp::startup::{AppCredentials, Application};
 
 /// The tool call the README and the banner show first: Acorn Construction's open tickets,
 /// real demo data rather than an empty list.
@@ -12,18 +12,14 @@ pub const FIRST_CALL: &str = r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","p
 pub const API_KEY_VARIABLE: &str = "HALO_MCP_KEY";
 
 /// Who tool calls run as in each sign-in mode, in words.
-fn runs_as(mode: AuthMode, sandboxed: bool) -> String {
+fn runs_as(mode: AuthMode, sandbox_services: Option<&AppCredentials>) -> String {
     match mode {
         AuthMode::None | AuthMode::ApiKey => format!(
             "Tool calls run as the API agent of the Halo Services application{}: every call \
              acts as that one Halo agent, whoever makes it.",
-            if sandboxed {
-                format!(
-                    " ({}, the sandbox's \"API Agent\")",
-                    demo::SERVICE_CLIENT_ID
-                )
-            } else {
-                String::new()
+            match sandbox_services {
+                Some(app) => format!(" ({}, the sandbox's \"API Agent\")", app.client_id),
+                None => String::new(),
             }
         ),
         AuthMode::OAuth => {
@@ -56,12 +52,12 @@ pub fn try_it(app: &Application) -> Vec<String> {
         ],
         AuthMode::HaloToken => {
             let mut lines = Vec::new();
-            if let Some(sandbox) = app.sandbox() {
+            if let Some(sandbox) = app.embedded() {
                 lines.push(format!(
                     "export HALO_TOKEN=$(curl -s {}auth/token -d 'grant_type=client_credentials&client_id={}&client_secret={}&scope=all' | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')",
-                    sandbox.url(),
-                    demo::SERVICE_CLIENT_ID,
-                    demo::SERVICE_CLIENT_SECRET
+                    sandbox.url,
+                    sandbox.services.client_id,
+                    sandbox.services.client_secret
                 ));
             } else {
                 lines.push("export HALO_TOKEN=<a Halo access token>".into());
@@ -102,23 +98,25 @@ pub fn server(app: &Application) -> String {
     }
     out.push_str(&format!(
         "  {}\n",
-        runs_as(config.auth.mode, app.sandbox().is_some())
+        runs_as(config.auth.mode, app.embedded().map(|e| &e.services))
     ));
-    if let Some(sandbox) = app.sandbox() {
+    if let Some(sandbox) = app.embedded() {
         out.push_str(&format!(
             "\n  Halo: the embedded sandbox with demo data at {} (no HALO_URL set).\n",
-            sandbox.url()
+            sandbox.url
         ));
-        out.push_str(&format!("    REST API:  {}api/\n", sandbox.url()));
-        out.push_str(&format!("    Token:     {}auth/token\n", sandbox.url()));
+        out.push_str(&format!("    REST API:  {}api/\n", sandbox.url));
+        out.push_str(&format!("    Token:     {}auth/token\n", sandbox.url));
         out.push_str(&format!(
             "    Services app (client credentials): client_id={} client_secret={}\n",
-            demo::SERVICE_CLIENT_ID,
-            demo::SERVICE_CLIENT_SECRET
+            sandbox.services.client_id, sandbox.services.client_secret
         ));
         out.push_str("  Demo Halo sign-ins (agent / password):\n");
-        for (login, password, role) in demo::DEMO_SIGN_INS {
-            out.push_str(&format!("    {login:<28} {password:<14} {role}\n"));
+        for sign_in in &sandbox.sign_ins {
+            out.push_str(&format!(
+                "    {:<28} {:<14} {}\n",
+                sign_in.login, sign_in.password, sign_in.role
+            ));
         }
         if config.auth.mode == AuthMode::None {
             out.push_str(
@@ -132,28 +130,5 @@ pub fn server(app: &Application) -> String {
         out.push_str(&format!("    {line}\n"));
     }
     out.push_str("  Stop with Ctrl-C. Every setting: halo-mcp --help\n");
-    out
-}
-
-/// What `halo-mcp sandbox` prints.
-pub fn sandbox(sandbox: &Sandbox) -> String {
-    let mut out = format!("Halo sandbox listening at {}\n", sandbox.url());
-    out.push_str(&format!("  API:       {}api/\n", sandbox.url()));
-    out.push_str(&format!("  Sign-in:   {}auth/authorize\n", sandbox.url()));
-    out.push_str(&format!("  Token:     {}auth/token\n", sandbox.url()));
-    out.push_str(&format!(
-        "  Services app: client_id={} client_secret={}\n",
-        demo::SERVICE_CLIENT_ID,
-        demo::SERVICE_CLIENT_SECRET
-    ));
-    out.push_str(&format!(
-        "  Authorisation Code app: client_id={} client_secret={}\n",
-        demo::AUTH_CLIENT_ID,
-        demo::AUTH_CLIENT_SECRET
-    ));
-    out.push_str("  Demo sign-ins (agent / password):\n");
-    for (login, password, role) in demo::DEMO_SIGN_INS {
-        out.push_str(&format!("    {login:<28} {password:<14} {role}\n"));
-    }
     out
 }

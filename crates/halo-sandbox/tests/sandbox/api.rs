@@ -1,7 +1,7 @@
 //! The REST API's contract: envelopes, paging, filters, upsert, actions, errors, scopes, roles,
 //! reports, KB, services, timesheets and automation.
 
-use halo_mcp::sandbox::demo;
+use halo_sandbox::demo;
 use serde_json::{Value, json};
 
 use super::common::*;

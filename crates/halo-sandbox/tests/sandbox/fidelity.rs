@@ -2,7 +2,7 @@
 //! sandbox now answers as Halo does. Each test names its evidence; "inferred" choices are listed
 //! in docs/sandbox.md.
 
-use halo_mcp::sandbox::demo;
+use halo_sandbox::demo;
 use serde_json::{Value, json};
 
 use super::common::*;

@@ -1,7 +1,7 @@
 //! Shared helpers: start a sandbox, get tokens (client credentials or the full sign-in flow),
 //! and make requests.
 
-use halo_mcp::sandbox::{Sandbox, SandboxOptions, demo, pkce_challenge};
+use halo_sandbox::{Sandbox, SandboxOptions, demo, pkce_challenge};
 use serde_json::Value;
 
 pub const VERIFIER: &str = "test-verifier-0123456789-abcdefghijklmnopqrstuvwxyz";

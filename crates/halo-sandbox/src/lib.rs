@@ -1,12 +1,14 @@
 //! A faithful, stateful stand-in for a Halo instance (REST API under `/api`, OAuth under `/auth`),
-//! used as the embedded default backend, standalone (`halo-mcp sandbox`), and by every
-//! integration test. See `docs/sandbox.md`.
+//! run in-process by a host (an embedded default backend, integration tests), or on its own by the
+//! `halo-sandbox` binary. It plays Halo and knows nothing of its callers. See `docs/sandbox.md`.
 
 mod actions;
 mod assets;
 mod authz;
 mod automation;
+pub mod cli;
 pub mod demo;
+mod demo_applications;
 mod demo_assets;
 mod demo_kb;
 mod demo_tickets;
@@ -33,6 +35,7 @@ mod tickets;
 mod timesheets;
 mod wire_dates;
 
+pub use demo_applications::{DemoApplication, DemoApplications, DemoSignIn};
 pub use envelope::MAX_PAGE_SIZE;
 pub use faults::{Fault, FaultInjector, FaultKind};
 pub use oauth::pkce_challenge;

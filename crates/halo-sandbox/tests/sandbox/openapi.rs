@@ -2,7 +2,7 @@
 //! in place (never copied into the repository). Skipped, saying why, when the document is absent
 //! — unless `REQUIRE_HALO_OPENAPI=1` (CI), which makes absence a failure.
 
-use halo_mcp::sandbox::{RouteArea, observed_params, served_routes};
+use halo_sandbox::{RouteArea, observed_params, served_routes};
 use serde_json::Value;
 
 /// Path segments, lowercased, with every `{template}` reduced to `{}`.
@@ -103,10 +103,10 @@ async fn every_served_route_is_routed() {
             RouteArea::Api => "api",
             RouteArea::Auth => "auth",
         };
-        let path = route.path.replace("{id}", "1").replace(
-            "{runbookId}",
-            halo_mcp::sandbox::demo::RESET_PASSWORD_RUNBOOK_ID,
-        );
+        let path = route
+            .path
+            .replace("{id}", "1")
+            .replace("{runbookId}", halo_sandbox::demo::RESET_PASSWORD_RUNBOOK_ID);
         let url = sb.url().join(&format!("{prefix}{path}")).expect("url");
         let method = reqwest::Method::from_bytes(route.method.as_bytes()).expect("method");
         let r = super::common::http()

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use halo_mcp::sandbox::{SandboxOptions, demo, pkce_challenge};
+use halo_sandbox::{SandboxOptions, demo, pkce_challenge};
 use serde_json::Value;
 
 use super::common::*;

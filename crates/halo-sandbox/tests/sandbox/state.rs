@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use halo_mcp::sandbox::{SandboxOptions, demo};
+use halo_sandbox::{SandboxOptions, demo};
 use serde_json::json;
 
 use super::common::*;

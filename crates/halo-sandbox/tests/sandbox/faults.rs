@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use axum::http::Method;
-use halo_mcp::sandbox::{Fault, FaultKind, RateLimit, SandboxOptions};
+use halo_sandbox::{Fault, FaultKind, RateLimit, SandboxOptions};
 use serde_json::json;
 
 use super::common::*;
@@ -95,7 +95,7 @@ async fn status_rate_limited_and_content_faults() {
     assert_eq!(get(&sb, &t, "api/Tickets").await.0, 200, "cleared");
 }
 
-async fn fails(sb: &halo_mcp::sandbox::Sandbox, t: &str) -> bool {
+async fn fails(sb: &halo_sandbox::Sandbox, t: &str) -> bool {
     let r = http()
         .post(sb.url().join("api/Tickets").expect("u"))
         .bearer_auth(t)
