@@ -10,11 +10,10 @@
 //!   the Halo calls. Tokens that were valid before (real users whose cache entry expired) are
 //!   revalidated on the ordinary budget, so a flood of junk never locks them out.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use parking_lot::Mutex;
+use moka::sync::Cache;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -29,7 +28,9 @@ pub const REFUSAL_TTL: Duration = Duration::from_secs(60);
 /// How long a token that was once valid counts as a real user's (revalidated on the ordinary
 /// budget rather than the one for unknown tokens).
 pub const KNOWN_TTL: Duration = Duration::from_secs(12 * 3600);
-const MAX_ENTRIES: usize = 10_000;
+/// Entries per cache; beyond it the least used are dropped one by one (a flood of junk tokens
+/// evicts junk, never the whole cache).
+const MAX_ENTRIES: u64 = 10_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HaloTokenError {
@@ -50,14 +51,15 @@ pub fn validation_budget(rate_limit: u32) -> u32 {
     (rate_limit / 5).max(1)
 }
 
+#[derive(Clone)]
 struct Validated {
     subject: String,
     at: Instant,
 }
 
 pub struct HaloTokenValidator {
-    valid: Mutex<HashMap<[u8; 32], Validated>>,
-    refused: Mutex<HashMap<[u8; 32], Instant>>,
+    valid: Cache<[u8; 32], Validated>,
+    refused: Cache<[u8; 32], ()>,
     unknown_budget: RateLimiter,
 }
 
@@ -66,8 +68,14 @@ impl HaloTokenValidator {
     /// `HALO_RATE_WINDOW_SECS`); unknown tokens get [`validation_budget`] of it.
     pub fn new(rate_limit: u32, rate_window: Duration) -> Self {
         HaloTokenValidator {
-            valid: Mutex::new(HashMap::new()),
-            refused: Mutex::new(HashMap::new()),
+            valid: Cache::builder()
+                .max_capacity(MAX_ENTRIES)
+                .time_to_live(KNOWN_TTL)
+                .build(),
+            refused: Cache::builder()
+                .max_capacity(MAX_ENTRIES)
+                .time_to_live(REFUSAL_TTL)
+                .build(),
             unknown_budget: RateLimiter::new(validation_budget(rate_limit), rate_window),
         }
     }
@@ -76,19 +84,14 @@ impl HaloTokenValidator {
     pub async fn validate(&self, halo: &HaloClient, token: &str) -> Result<String, HaloTokenError> {
         let key: [u8; 32] = Sha256::digest(token.as_bytes()).into();
         let now = Instant::now();
-        let known = match self.valid.lock().get(&key) {
+        let known = match self.valid.get(&key) {
             Some(entry) if now.duration_since(entry.at) < VALIDATION_TTL => {
                 return Ok(entry.subject.clone());
             }
             Some(entry) => now.duration_since(entry.at) < KNOWN_TTL,
             None => false,
         };
-        if self
-            .refused
-            .lock()
-            .get(&key)
-            .is_some_and(|at| now.duration_since(*at) < REFUSAL_TTL)
-        {
+        if self.refused.contains_key(&key) {
             return Err(HaloTokenError::Refused);
         }
         let policy = if known {
@@ -107,10 +110,8 @@ impl HaloTokenValidator {
         let me = match session.get_with("Agent/me", &[], policy).await {
             Ok(me) => me,
             Err(HaloError::Rejected(crate::halo::Rejection::Unauthorized(_))) => {
-                self.valid.lock().remove(&key);
-                let mut refused = self.refused.lock();
-                prune(&mut refused, |at| at.elapsed() < REFUSAL_TTL);
-                refused.insert(key, Instant::now());
+                self.valid.invalidate(&key);
+                self.refused.insert(key, ());
                 return Err(HaloTokenError::Refused);
             }
             Err(other) => return Err(HaloTokenError::Unavailable(other)),
@@ -119,9 +120,7 @@ impl HaloTokenValidator {
             Some(id) => format!("agent {id}"),
             None => "agent ?".to_string(),
         };
-        let mut valid = self.valid.lock();
-        prune(&mut valid, |entry| entry.at.elapsed() < KNOWN_TTL);
-        valid.insert(
+        self.valid.insert(
             key,
             Validated {
                 subject: subject.clone(),
@@ -129,19 +128,6 @@ impl HaloTokenValidator {
             },
         );
         Ok(subject)
-    }
-}
-
-/// Keeps a cache under [`MAX_ENTRIES`]: drops stale entries, and everything if that is not
-/// enough (a full cache of fresh entries means a flood; forgetting costs only Halo calls,
-/// which the budgets bound).
-fn prune<V>(map: &mut HashMap<[u8; 32], V>, fresh: impl Fn(&V) -> bool) {
-    if map.len() < MAX_ENTRIES {
-        return;
-    }
-    map.retain(|_, value| fresh(value));
-    if map.len() >= MAX_ENTRIES {
-        map.clear();
     }
 }
 
@@ -157,14 +143,19 @@ mod tests {
     }
 
     #[test]
-    fn caches_stay_bounded() {
-        let mut map: HashMap<[u8; 32], Instant> = HashMap::new();
-        for i in 0..MAX_ENTRIES {
+    fn a_flood_of_refusals_stays_bounded_without_forgetting_everything() {
+        let validator = HaloTokenValidator::new(250, Duration::from_secs(300));
+        for i in 0..MAX_ENTRIES + 500 {
             let mut key = [0u8; 32];
-            key[..8].copy_from_slice(&(i as u64).to_le_bytes());
-            map.insert(key, Instant::now());
+            key[..8].copy_from_slice(&i.to_le_bytes());
+            validator.refused.insert(key, ());
         }
-        prune(&mut map, |at| at.elapsed() < REFUSAL_TTL);
-        assert!(map.len() < MAX_ENTRIES);
+        validator.refused.run_pending_tasks();
+        let kept = validator.refused.entry_count();
+        assert!(kept <= MAX_ENTRIES, "{kept}");
+        assert!(
+            kept > MAX_ENTRIES / 2,
+            "evicted one by one, not cleared: {kept}"
+        );
     }
 }
