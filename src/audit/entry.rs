@@ -101,7 +101,7 @@ pub fn classify(result: &Result<Value, ToolError>) -> Outcome {
     };
     let message = truncate(&error.user_message());
     match error {
-        ToolError::Halo(HaloError::MayHaveBeenApplied(_)) => {
+        ToolError::Halo(HaloError::MayHaveBeenApplied(_)) | ToolError::MayHaveBeenApplied(_) => {
             Outcome::MayHaveBeenApplied { message }
         }
         ToolError::Halo(HaloError::Rejected(_)) => Outcome::Rejected { message },
@@ -206,6 +206,10 @@ mod tests {
             NotSent::Unreachable("refused".into()),
         ))));
         assert_eq!(not_sent.label(), "not_sent");
+        let runbook = classify(&Err(ToolError::MayHaveBeenApplied(
+            "The runbook did not answer; it may still be running".into(),
+        )));
+        assert_eq!(runbook.label(), "may_have_been_applied");
         let long = classify(&Err(ToolError::Failed("x".repeat(5000))));
         assert!(
             long.message()

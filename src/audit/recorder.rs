@@ -11,11 +11,13 @@ use serde_json::Value;
 
 use super::entry::{AuditEntry, HaloRef, Outcome, Party};
 use super::log::AuditLog;
-use crate::halo::LookupKind;
+use crate::halo::{HaloCredential, LookupKind};
 use crate::mcp::CallContext;
 
 /// The longest a write's answer waits for its audit entry to be stored.
 pub const APPEND_TIMEOUT: Duration = Duration::from_secs(3);
+/// Longest wait for Halo to name the agent of an entry; past it the entry carries the id alone.
+const LOOKUP_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// What the dispatcher knows about a finished write call.
 pub struct WriteCall<'a> {
@@ -48,8 +50,10 @@ impl Auditor {
     }
 
     pub async fn record(&self, call: WriteCall<'_>) {
-        // A write refused before it reached Halo costs Halo nothing, its audit entry included.
-        let may_ask_halo = !matches!(call.outcome, Outcome::NotSent { .. });
+        // A write refused before it reached Halo costs Halo nothing, its audit entry included;
+        // nor is Halo asked after a write whose outcome is unknown (Halo is slow or failing
+        // then, and the result must not wait on it).
+        let may_ask_halo = matches!(call.outcome, Outcome::Ok | Outcome::Rejected { .. });
         let agent = self.agent(call.ctx, call.subject, may_ask_halo).await;
         let entry = AuditEntry {
             time: chrono::Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
@@ -80,18 +84,29 @@ impl Auditor {
     }
 
     /// The Halo agent the call ran as: from the caller's subject, named from the cached agent
-    /// list; else the Services application's own agent, asked of Halo once. With
-    /// `may_ask_halo` false only what is already known is used.
+    /// list; else, for the Services application only, its own agent, asked of Halo once (a
+    /// signed-in caller whose subject has no id is recorded by subject, never as another
+    /// agent). With `may_ask_halo` false only what is already known is used; asking Halo is
+    /// bounded by [`LOOKUP_TIMEOUT`] so the audit never holds a write's result for long.
     async fn agent(&self, ctx: &CallContext, subject: Option<&str>, may_ask_halo: bool) -> Party {
         let signed_in = subject
             .and_then(|s| s.strip_prefix("agent "))
             .and_then(|id| id.trim().parse::<i64>().ok());
         if let Some(id) = signed_in {
             let name = match may_ask_halo {
-                true => ctx.lookups.name_of(&ctx.halo, LookupKind::Agent, id).await,
+                true => tokio::time::timeout(
+                    LOOKUP_TIMEOUT,
+                    ctx.lookups.name_of(&ctx.halo, LookupKind::Agent, id),
+                )
+                .await
+                .ok()
+                .flatten(),
                 false => None,
             };
             return Party::new(Some(id.to_string()), name);
+        }
+        if !matches!(ctx.halo.credential(), HaloCredential::Service(_)) {
+            return Party::new(subject.map(str::to_string), None);
         }
         if !may_ask_halo {
             return match self.service_agent.get() {
@@ -99,9 +114,9 @@ impl Auditor {
                 None => Party::new(subject.map(str::to_string), None),
             };
         }
-        let me = self
-            .service_agent
-            .get_or_try_init(|| async {
+        let me = tokio::time::timeout(
+            LOOKUP_TIMEOUT,
+            self.service_agent.get_or_try_init(|| async {
                 let me = ctx.halo.get("Agent/me", &[]).await?;
                 Ok::<_, crate::halo::HaloError>(Party::new(
                     me.get("id")
@@ -109,14 +124,16 @@ impl Auditor {
                         .map(|id| id.to_string()),
                     me.get("name").and_then(Value::as_str).map(str::to_string),
                 ))
-            })
-            .await;
+            }),
+        )
+        .await;
         match me {
-            Ok(party) => party.clone(),
-            Err(error) => {
+            Ok(Ok(party)) => party.clone(),
+            Ok(Err(error)) => {
                 tracing::debug!(%error, "could not read the agent for the audit entry");
                 Party::new(subject.map(str::to_string), None)
             }
+            Err(_) => Party::new(subject.map(str::to_string), None),
         }
     }
 }

@@ -522,8 +522,9 @@ impl HaloSession {
         }
     }
 
-    /// POST one record and return the saved record.
+    /// POST one record and return the saved record. A success answer without the record (an
+    /// empty body, `[]`) leaves the write's outcome unknown, never "not sent".
     pub async fn post_one(&self, path: &str, item: Value) -> Result<Value, HaloError> {
-        envelope::first_saved(self.post(path, vec![item]).await?)
+        envelope::first_saved(self.post(path, vec![item]).await?).map_err(HaloError::for_write)
     }
 }

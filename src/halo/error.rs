@@ -113,9 +113,11 @@ impl InFlight {
         }
     }
 
-    /// The statuses after which a write's outcome is unknown.
+    /// The statuses after which a write's outcome is unknown: every server error but 501 (Not
+    /// Implemented refuses the method before doing anything). Gateways and CDNs add their own
+    /// 5xx (e.g. 520–524: the origin took the request and failed or timed out).
     pub fn is_server_failure(status: u16) -> bool {
-        matches!(status, 500 | 502 | 503 | 504)
+        (500..=599).contains(&status) && status != 501
     }
 }
 
@@ -214,6 +216,16 @@ pub fn scope_in_message(message: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_server_error_but_501_leaves_a_write_unknown() {
+        for status in [500, 502, 503, 504, 505, 507, 520, 524, 599] {
+            assert!(InFlight::is_server_failure(status), "{status}");
+        }
+        for status in [400, 404, 429, 499, 501, 600] {
+            assert!(!InFlight::is_server_failure(status), "{status}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -23,6 +23,10 @@ pub enum ToolError {
     /// The tool ran but could not do what was asked, for a reason it explains.
     #[error("{0}")]
     Failed(String),
+    /// A write was sent and its outcome is unknown, with the tool's own words on what to check
+    /// in Halo (a [`HaloError::MayHaveBeenApplied`] the tool explains better than the default).
+    #[error("{0}")]
+    MayHaveBeenApplied(String),
     /// The server cannot call Halo right now (e.g. a secret could not be read).
     #[error("halo-mcp is not ready: {0}")]
     Unavailable(String),
@@ -61,7 +65,8 @@ impl ToolError {
             ToolError::Halo(HaloError::Rejected(Rejection::NotFound(_))) => "halo_not_found",
             ToolError::Halo(e) if e.retry_after().is_some() => "halo_rate_limited",
             ToolError::Halo(HaloError::Rejected(Rejection::Unauthorized(_))) => "halo_unauthorized",
-            ToolError::Halo(HaloError::MayHaveBeenApplied(_)) => "halo_outcome_unknown",
+            ToolError::Halo(HaloError::MayHaveBeenApplied(_))
+            | ToolError::MayHaveBeenApplied(_) => "halo_outcome_unknown",
             ToolError::Halo(_) => "halo_error",
             ToolError::Failed(_) => "failed",
             ToolError::Unavailable(_) => "unavailable",

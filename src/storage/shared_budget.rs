@@ -8,8 +8,10 @@
 //!
 //! When storage fails or does not answer within [`STORAGE_TIMEOUT`], the instance falls back to
 //! an in-memory limit of the budget divided by the most instances the plan may run
-//! ([`fallback_limit`]), logs that once, tries storage again every [`RETRY_STORAGE_AFTER`], and
-//! logs once when it is back. Calls are never refused just because storage is down.
+//! ([`fallback_limit`]), logs that once, tries storage again after [`FIRST_RETRY`], doubling
+//! while it keeps failing up to [`RETRY_STORAGE_AFTER`] (so a single slow answer costs a second
+//! of the smaller share, not half a minute), and logs once when it is back. Calls are never
+//! refused just because storage is down, only held to the instance's share.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,7 +26,9 @@ use crate::halo::rate_limit::RateLimiter;
 
 /// The longest a call waits on storage for a lease before using the fallback limit.
 pub const STORAGE_TIMEOUT: Duration = Duration::from_secs(2);
-/// How long the fallback lasts before storage is tried again.
+/// How long the fallback lasts after the first storage failure before storage is tried again.
+pub const FIRST_RETRY: Duration = Duration::from_secs(1);
+/// The longest the fallback lasts before storage is tried again, however often it failed.
 pub const RETRY_STORAGE_AFTER: Duration = Duration::from_secs(30);
 /// Lost races for the state blob before a call is told to wait a moment.
 const MAX_CONFLICTS: u32 = 8;
@@ -71,6 +75,8 @@ struct Local {
     /// Storage failed: the fallback limit applies until `retry_storage_at`.
     degraded: bool,
     retry_storage_at: Instant,
+    /// Storage failures in a row: the wait before the next try doubles with each.
+    failures: u32,
 }
 
 pub struct SharedBudget {
@@ -110,6 +116,7 @@ impl SharedBudget {
                 paused_until: None,
                 degraded: false,
                 retry_storage_at: now,
+                failures: 0,
             }),
             leasing: tokio::sync::Mutex::new(()),
             started_unix_ms: chrono::Utc::now().timestamp_millis(),
@@ -159,6 +166,7 @@ impl SharedBudget {
         let mut local = self.local.lock();
         match outcome {
             Ok(Ok(grant)) => {
+                local.failures = 0;
                 if local.degraded {
                     local.degraded = false;
                     tracing::info!(
@@ -200,7 +208,9 @@ impl SharedBudget {
                 "shared storage is unavailable: this instance limits itself to its share of the Halo budget (HALO_RATE_LIMIT / HALO_MAX_INSTANCES) until it answers"
             );
         }
-        local.retry_storage_at = now + RETRY_STORAGE_AFTER;
+        local.failures = local.failures.saturating_add(1);
+        let backoff = FIRST_RETRY.saturating_mul(1 << local.failures.min(6).saturating_sub(1));
+        local.retry_storage_at = now + backoff.min(RETRY_STORAGE_AFTER);
         self.fallback.try_acquire(std::time::Instant::now())
     }
 
@@ -440,6 +450,33 @@ mod tests {
         tokio::time::advance(RETRY_STORAGE_AFTER).await;
         assert_eq!(admitted(&a, 1).await, 1);
         assert!(!a.local.lock().degraded);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn storage_is_tried_again_after_a_second_then_less_often_while_it_fails() {
+        let store = Arc::new(MemoryStore::default());
+        store.down.store(true, Ordering::SeqCst);
+        let a = budget(&store, 100, 4);
+        let tries = || store.requests.load(Ordering::SeqCst);
+        let _ = a.acquire(Duration::ZERO).await;
+        assert_eq!(tries(), 1);
+        // Waits of 1, 2, 4, ... seconds between tries, never more than RETRY_STORAGE_AFTER.
+        let mut expected_tries = 1;
+        for wait in [1u64, 2, 4, 8, 16, 30, 30] {
+            tokio::time::advance(Duration::from_secs(wait) - Duration::from_millis(10)).await;
+            let _ = a.acquire(Duration::ZERO).await;
+            assert_eq!(tries(), expected_tries, "not before {wait} s");
+            tokio::time::advance(Duration::from_millis(10)).await;
+            let _ = a.acquire(Duration::ZERO).await;
+            expected_tries += 1;
+            assert_eq!(tries(), expected_tries, "after {wait} s");
+        }
+        // Back: a success resets the wait to a second for the next failure.
+        store.down.store(false, Ordering::SeqCst);
+        tokio::time::advance(RETRY_STORAGE_AFTER).await;
+        assert!(a.acquire(Duration::ZERO).await.is_ok());
+        assert!(!a.local.lock().degraded);
+        assert_eq!(a.local.lock().failures, 0);
     }
 
     #[tokio::test(start_paused = true)]

@@ -112,7 +112,11 @@ impl TypedTool for ApplyAiSuggestion {
         let after_raw = if int(&saved, "id") == Some(id) {
             saved
         } else {
-            fetch_ticket(ctx, id).await?
+            // Halo took the apply; a failed read-back must not read as "nothing was sent".
+            fetch_ticket(ctx, id).await.map_err(|e| match e {
+                ToolError::Halo(e) => ToolError::Halo(e.for_write()),
+                other => other,
+            })?
         };
         let after = shape::ticket(ctx, &after_raw, true).await;
         let after_suggestion = shape::ai_suggestions(&after_raw, true)

@@ -192,7 +192,7 @@ impl AutomationHandler {
                     "Halo has no runbook {id} (tool {}): check runbook_id in the tools file.",
                     self.spec.header.name
                 )),
-                HaloError::MayHaveBeenApplied(failure) => ToolError::Failed(format!(
+                HaloError::MayHaveBeenApplied(failure) => ToolError::MayHaveBeenApplied(format!(
                     "The runbook did not answer within {} seconds ({}). It may still be \
                      running in Halo: check its log there before running it again.",
                     self.spec.wait.as_secs(),
