@@ -131,13 +131,21 @@ pub fn digest(args: &Map<String, Value>) -> String {
 /// positive integer under a key `id` or ending in `_id`, two levels deep (a nested one is
 /// named by its path, e.g. `ticket.id`), deduplicated.
 pub fn halo_ids(args: &Map<String, Value>, result: Option<&Value>) -> Vec<HaloRef> {
+    // What the write created or changed comes first, so the bound never drops it.
     let mut found = Vec::new();
-    collect(args, None, &mut found);
     if let Some(Value::Object(map)) = result {
+        // A ticket's own id is `id`: name it so a search by ticket finds its creation.
+        let is_ticket = map.contains_key("tickettype_id") || map.contains_key("tickettype_name");
         collect(map, None, &mut found);
+        if is_ticket {
+            for r in found.iter_mut().filter(|r| r.field == "id") {
+                r.field = "ticket.id".into();
+            }
+        }
     }
-    found.sort();
-    found.dedup();
+    collect(args, None, &mut found);
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|r| seen.insert((r.field.clone(), r.id)));
     found.truncate(MAX_IDS);
     found
 }
@@ -233,6 +241,25 @@ mod tests {
                     id: 1001
                 },
             ]
+        );
+        let created = json!({"id": 1042, "tickettype_id": 1, "client_id": 12});
+        assert_eq!(
+            halo_ids(&object(json!({"summary": "x"})), Some(&created)),
+            vec![
+                HaloRef {
+                    field: "client_id".into(),
+                    id: 12
+                },
+                HaloRef {
+                    field: "ticket.id".into(),
+                    id: 1042
+                },
+                HaloRef {
+                    field: "tickettype_id".into(),
+                    id: 1
+                },
+            ],
+            "a created ticket's id is named as a ticket's"
         );
         let many: Map<String, Value> = (0..50)
             .map(|i| (format!("f{i:02}_id"), json!(i + 1)))

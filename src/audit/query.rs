@@ -101,4 +101,20 @@ mod tests {
             vec![10]
         );
     }
+
+    #[test]
+    fn a_ticket_is_found_by_its_creation_too() {
+        let mut created = entry("create_ticket", "1", 0);
+        created.halo_ids = crate::audit::entry::halo_ids(
+            &serde_json::Map::new(),
+            Some(&serde_json::json!({"id": 1042, "tickettype_id": 1})),
+        );
+        let query = AuditQuery {
+            ticket: Some(1042),
+            last: 10,
+            ..Default::default()
+        };
+        assert!(query.matches(&created));
+        assert!(!query.matches(&entry("add_note", "1", 1041)));
+    }
 }
