@@ -101,6 +101,10 @@ impl HaloClient {
             .connect_timeout(options.timeout.min(Duration::from_secs(10)))
             .pool_idle_timeout(Duration::from_secs(90))
             .user_agent(concat!("halo-mcp/", env!("CARGO_PKG_VERSION")))
+            // A redirect would resend a token request's form (client secret, code, refresh
+            // token) to wherever it points, or turn a write POST into a GET that "succeeds":
+            // Halo's answer is taken as it is.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| NotSent::Request(format!("cannot build the HTTP client: {e}")))?;
         let mut api_base = options.base_url.clone();

@@ -145,3 +145,28 @@ async fn an_unreadable_answer_to_a_write_is_unknown_but_to_a_read_is_invalid() {
         .expect_err("unreadable");
     assert!(matches!(read, HaloError::InvalidResponse(_)), "{read:?}");
 }
+
+#[tokio::test]
+async fn a_redirect_is_not_followed_with_the_write() {
+    // Where the redirect points: had the client followed it, a connection would be waiting.
+    let target = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let target_port = target.local_addr().expect("addr").port();
+    let redirect = format!(
+        "HTTP/1.1 307 Temporary Redirect\r\nlocation: http://127.0.0.1:{target_port}/api/Tickets\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+    );
+    let port = server(Some(Box::leak(redirect.into_boxed_str()))).await;
+    let error = session(port)
+        .post("Tickets", vec![json!({"summary": "x"})])
+        .await
+        .expect_err("a redirect is not a saved record");
+    assert!(
+        matches!(&error, HaloError::Rejected(r) if r.status() == 307),
+        "{error:?}"
+    );
+    // A followed redirect connects before the call returns, so it would be queued by now.
+    use futures::FutureExt;
+    assert!(
+        target.accept().now_or_never().is_none(),
+        "the write went nowhere else"
+    );
+}
