@@ -144,7 +144,6 @@ impl SharedBudget {
         }
         if local.calls > 0 && now < local.lease_until {
             local.calls -= 1;
-            self.count_in_fallback();
             return Step::Decided(Ok(()));
         }
         if local.degraded && now < local.retry_storage_at {
@@ -178,7 +177,6 @@ impl SharedBudget {
                 match grant {
                     Grant::Calls(calls) => {
                         local.calls = calls.saturating_sub(1);
-                        self.count_in_fallback();
                         local.lease_until = now + self.settings.window;
                         Ok(())
                     }
@@ -198,12 +196,6 @@ impl SharedBudget {
                 &format!("no answer within {} s", STORAGE_TIMEOUT.as_secs()),
             ),
         }
-    }
-
-    /// A call sent on a lease also fills the fallback's window, so storage failing later in the
-    /// window does not grant this instance its whole share again on top.
-    fn count_in_fallback(&self) {
-        let _ = self.fallback.try_acquire(std::time::Instant::now());
     }
 
     fn degrade(&self, local: &mut Local, now: Instant, error: &str) -> Result<(), Duration> {
@@ -485,20 +477,6 @@ mod tests {
         assert!(a.acquire(Duration::ZERO).await.is_ok());
         assert!(!a.local.lock().degraded);
         assert_eq!(a.local.lock().failures, 0);
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn calls_sent_on_leases_count_against_the_fallback_share() {
-        let store = Arc::new(MemoryStore::default());
-        // One instance: its fallback share is the whole budget of 10.
-        let a = budget(&store, 10, 1);
-        assert_eq!(admitted(&a, 10).await, 10);
-        store.down.store(true, Ordering::SeqCst);
-        assert_eq!(
-            admitted(&a, 10).await,
-            0,
-            "the window's budget is spent already"
-        );
     }
 
     #[tokio::test(start_paused = true)]
