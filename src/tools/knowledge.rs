@@ -8,8 +8,9 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::args::{Paging, optional_text, positive_id};
-use super::shape::{self, int, put, text};
-use super::tickets::fetch_ticket;
+use super::shape::{self, int, put};
+use crate::halo::records::{AiMatch, Article, ArticleQuery, decode};
+use crate::halo::text::{html_to_text, truncate};
 use crate::mcp::registry::{TypedTool, typed};
 use crate::mcp::{CallContext, Effect, ToolError, ToolHandler};
 
@@ -45,27 +46,40 @@ pub fn tools() -> Vec<Arc<dyn ToolHandler>> {
 }
 
 /// An article as search results show it.
-fn article_row(raw: &Value) -> Value {
-    let mut a = Map::new();
-    put(&mut a, "id", int(raw, "id"));
-    put(&mut a, "title", text(raw, "name"));
+fn article_row(a: &Article) -> Value {
+    let mut row = Map::new();
+    put(&mut row, "id", a.id);
+    put(&mut row, "title", decode::text(&a.title));
+    // The first body Halo sent, even blank: the list's plain text, else its HTML.
     put(
-        &mut a,
+        &mut row,
         "excerpt",
-        shape::excerpt(
-            raw,
-            &["description", "description_html"],
-            shape::EXCERPT_LIMIT,
-        ),
+        a.description
+            .as_deref()
+            .or(a.description_html.as_deref())
+            .map(|html| crate::halo::text::html_excerpt(html, shape::EXCERPT_LIMIT))
+            .filter(|s| !s.is_empty()),
     );
-    put(&mut a, "tags", text(raw, "tag_string"));
-    put(
-        &mut a,
-        "score",
-        raw.get("search_score").and_then(Value::as_f64),
-    );
-    put(&mut a, "view_count", int(raw, "view_count"));
-    Value::Object(a)
+    put(&mut row, "tags", decode::text(&a.tags));
+    put(&mut row, "score", a.search_score);
+    put(&mut row, "view_count", a.view_count);
+    Value::Object(row)
+}
+
+/// Plain text of the first non-blank body (HTML converted), cut to `limit`.
+fn body(bodies: [&Option<String>; 2], limit: usize) -> Option<String> {
+    bodies
+        .into_iter()
+        .find_map(decode::text)
+        .map(|html| truncate(&html_to_text(&html), limit))
+}
+
+/// A Halo date as tools show it; unset (Halo's sentinels) is absent.
+fn date(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .and_then(crate::halo::dates::parse)
+        .map(crate::halo::dates::show)
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -88,9 +102,9 @@ impl TypedTool for SearchKnowledgeBase {
         let paging = Paging::new(args.page, args.page_size)?;
         let query = optional_text(Some(&args.query))
             .ok_or_else(|| ToolError::InvalidArguments("query must not be blank".into()))?;
-        let mut params = paging.query();
-        params.push(("search", query));
-        let page = ctx.halo.list("KBArticle", "articles", &params).await?;
+        let mut search = ArticleQuery::new(paging.request());
+        search.search = Some(query);
+        let page = ctx.halo.articles(&search).await?;
         let articles: Vec<Value> = page.items.iter().map(article_row).collect();
         let mut out = paging.describe(page.record_count, articles.len());
         out["articles"] = Value::Array(articles);
@@ -111,57 +125,46 @@ impl TypedTool for GetArticle {
     type Args = ArticleArgs;
     async fn run(&self, ctx: &CallContext, args: ArticleArgs) -> Result<Value, ToolError> {
         let id = positive_id("article_id", args.article_id)?;
-        let raw = ctx
-            .halo
-            .get(
-                &format!("KBArticle/{id}"),
-                &[("includedetails", "true".into())],
-            )
-            .await
-            .map_err(|e| match e {
-                e if e.is_not_found() => ToolError::Failed(format!(
-                    "Knowledge base article {id} was not found in Halo."
-                )),
-                other => other.into(),
-            })?;
-        Ok(article(&raw))
+        let found = ctx.halo.article(id).await.map_err(|e| match e {
+            e if e.is_not_found() => ToolError::Failed(format!(
+                "Knowledge base article {id} was not found in Halo."
+            )),
+            other => other.into(),
+        })?;
+        Ok(article(&found))
     }
 }
 
 /// One article in full (bodies as text, cut with the visible marker when long).
-fn article(raw: &Value) -> Value {
-    let mut a = Map::new();
-    put(&mut a, "id", int(raw, "id"));
-    put(&mut a, "title", text(raw, "name"));
+fn article(a: &Article) -> Value {
+    let mut out = Map::new();
+    put(&mut out, "id", a.id);
+    put(&mut out, "title", decode::text(&a.title));
     put(
-        &mut a,
+        &mut out,
         "description",
-        shape::body(raw, &["description_html", "description"], shape::BODY_LIMIT),
+        body([&a.description_html, &a.description], shape::BODY_LIMIT),
     );
     put(
-        &mut a,
+        &mut out,
         "resolution",
-        shape::body(raw, &["resolution_html", "resolution"], shape::BODY_LIMIT),
+        body([&a.resolution_html, &a.resolution], shape::BODY_LIMIT),
     );
-    put(&mut a, "tags", text(raw, "tag_string"));
-    put(&mut a, "created", shape::date(raw, "date_created"));
-    put(&mut a, "edited", shape::date(raw, "date_edited"));
-    put(&mut a, "author", text(raw, "creator_name"));
-    put(&mut a, "editor", text(raw, "editor_name"));
-    put(&mut a, "view_count", int(raw, "view_count"));
-    put(&mut a, "useful_count", int(raw, "useful_count"));
-    put(&mut a, "not_useful_count", int(raw, "notuseful_count"));
+    put(&mut out, "tags", decode::text(&a.tags));
+    put(&mut out, "created", date(&a.created));
+    put(&mut out, "edited", date(&a.edited));
+    put(&mut out, "author", decode::text(&a.author));
+    put(&mut out, "editor", decode::text(&a.editor));
+    put(&mut out, "view_count", a.view_count);
+    put(&mut out, "useful_count", a.useful_count);
+    put(&mut out, "not_useful_count", a.not_useful_count);
     put(
-        &mut a,
+        &mut out,
         "source_ticket_id",
-        int(raw, "ticket_id").filter(|t| *t > 0),
+        a.source_ticket_id.filter(|t| *t > 0),
     );
-    put(
-        &mut a,
-        "inactive",
-        raw.get("inactive").and_then(Value::as_bool),
-    );
-    Value::Object(a)
+    put(&mut out, "inactive", a.inactive);
+    Value::Object(out)
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -175,34 +178,30 @@ pub struct MatchArgs {
 
 struct GetTicketMatches;
 
-/// Halo AI's `FaultVectorScore` rows, as compact matches.
-fn ai_matches(raw: &Value, field: &str, id_key: &str, limit: usize) -> Vec<Value> {
-    let Some(Value::Array(rows)) = raw.get(field) else {
-        return Vec::new();
-    };
+/// Which kind of record a list of matches holds.
+#[derive(Clone, Copy, PartialEq)]
+enum Matched {
+    Article,
+    Ticket,
+}
+
+/// Halo AI's matches, as compact rows.
+fn ai_matches(rows: &[AiMatch], kind: Matched, limit: usize) -> Vec<Value> {
     rows.iter()
         .take(limit)
         .map(|m| {
             let mut o = Map::new();
-            put(&mut o, id_key, int(m, "matched_id"));
-            put(
-                &mut o,
-                if id_key == "article_id" {
-                    "title"
-                } else {
-                    "summary"
-                },
-                text(m, "name"),
-            );
-            put(
-                &mut o,
-                "score",
-                m.get("search_score").and_then(Value::as_f64),
-            );
-            if id_key == "ticket_id" {
-                put(&mut o, "client_name", text(m, "client_name"));
-                put(&mut o, "date_opened", shape::date(m, "date_occurred"));
-                put(&mut o, "date_closed", shape::date(m, "date_closed"));
+            let (id_key, name_key) = match kind {
+                Matched::Article => ("article_id", "title"),
+                Matched::Ticket => ("ticket_id", "summary"),
+            };
+            put(&mut o, id_key, m.matched_id);
+            put(&mut o, name_key, decode::text(&m.name));
+            put(&mut o, "score", m.search_score);
+            if kind == Matched::Ticket {
+                put(&mut o, "client_name", decode::text(&m.client_name));
+                put(&mut o, "date_opened", date(&m.opened));
+                put(&mut o, "date_closed", date(&m.closed));
             }
             Value::Object(o)
         })
@@ -219,24 +218,30 @@ impl TypedTool for GetTicketMatches {
                 "limit must be between 1 and 20".into(),
             ));
         }
-        let raw = fetch_ticket(ctx, id).await?;
-        let mut articles = ai_matches(&raw, "ai_matched_articles", "article_id", limit as usize);
-        let mut tickets = ai_matches(&raw, "ai_matched_tickets", "ticket_id", limit as usize);
+        let found = ctx.halo.ticket_matches(id).await.map_err(|e| match e {
+            e if e.is_not_found() => {
+                ToolError::Failed(format!("Ticket {id} was not found in Halo."))
+            }
+            other => other.into(),
+        })?;
+        let summary = decode::text(&found.summary);
+        let mut articles = ai_matches(&found.articles, Matched::Article, limit as usize);
+        let mut tickets = ai_matches(&found.tickets, Matched::Ticket, limit as usize);
         let mut out = Map::new();
         put(&mut out, "ticket_id", id);
-        put(&mut out, "summary", text(&raw, "summary"));
+        put(&mut out, "summary", summary.clone());
         // Halo AI fills these only where embeddings are enabled; otherwise fall back to the
         // non-AI routes (halo-api.md §4.10), per list, and say which source each came from.
         let articles_source = if articles.is_empty() {
-            let mut query = Paging::new(Some(1), Some(limit))?.query();
-            query.push(("related_to_ticket", id.to_string()));
-            let page = ctx.halo.list("KBArticle", "articles", &query).await?;
+            let mut related = ArticleQuery::new(Paging::new(Some(1), Some(limit))?.request());
+            related.related_to_ticket = Some(id);
+            let page = ctx.halo.articles(&related).await?;
             articles = page.items.iter().map(article_row).collect();
             "related_articles_search"
         } else {
             "halo_ai"
         };
-        let tickets_source = match (tickets.is_empty(), text(&raw, "summary")) {
+        let tickets_source = match (tickets.is_empty(), summary) {
             (false, _) => "halo_ai",
             (true, Some(summary)) => {
                 // One extra row, because the ticket itself usually matches its own summary.
@@ -283,7 +288,7 @@ mod tests {
             "id": 4, "name": "Reset MFA", "description_html": "<p>Step <b>one</b></p>",
             "resolution_html": format!("<p>{}</p>", "x".repeat(5000)), "tag_string": "mfa",
         });
-        let a = article(&raw);
+        let a = article(&decode::one(raw).unwrap());
         assert_eq!(a["title"], "Reset MFA");
         assert!(a["description"].as_str().unwrap().contains("Step"));
         assert!(!a["description"].as_str().unwrap().contains("<p>"));
@@ -301,10 +306,11 @@ mod tests {
             {"id": 1, "matched_id": 1007, "name": "Outlook prompts", "search_score": 0.8, "client_name": "Acorn"},
             {"id": 2, "matched_id": 1008, "name": "Mailbox full", "search_score": 0.3},
         ]});
-        let m = ai_matches(&raw, "ai_matched_tickets", "ticket_id", 1);
+        let found: crate::halo::records::TicketMatches = decode::one(raw).unwrap();
+        let m = ai_matches(&found.tickets, Matched::Ticket, 1);
         assert_eq!(m.len(), 1);
         assert_eq!(m[0]["ticket_id"], 1007);
         assert_eq!(m[0]["summary"], "Outlook prompts");
-        assert!(ai_matches(&raw, "ai_matched_articles", "article_id", 5).is_empty());
+        assert!(ai_matches(&found.articles, Matched::Article, 5).is_empty());
     }
 }

@@ -1,15 +1,21 @@
-//! Single records and the knowledge-base list, as the resources read them: the paths, query
-//! names and paging of `GET /Tickets/{id}`, `GET /Actions`, `GET /KBArticle/{id}` and
-//! `GET /KBArticle` (halo-api.md §4.2, §4.8, §4.9), and the typed records of the entities
-//! moved to them so far ([`service`], [`automation`]), read through [`decode`].
+//! Single records, as the resources read them: the paths, query names and paging of
+//! `GET /Tickets/{id}` and `GET /Actions` (halo-api.md §4.2), and the typed records of the
+//! entities moved to them so far ([`service`], [`automation`], [`article`], [`report`],
+//! [`ticket_match`]), read through [`decode`].
 
+pub mod article;
 pub mod automation;
 pub mod decode;
+pub mod report;
 pub mod service;
+pub mod ticket_match;
 
+pub use article::{Article, ArticleOrder, ArticleQuery};
 pub use automation::{Runbook, RunbookAnswer};
 pub use decode::{Record, Records};
+pub use report::{Cell, ReportFailure, ReportProfile, ReportQuery, ReportRun, ReportSummary, Row};
 pub use service::{Service, ServiceQuery};
+pub use ticket_match::{AiMatch, TicketMatches};
 
 use serde_json::Value;
 
@@ -37,26 +43,4 @@ pub async fn ticket_actions(session: &HaloSession, ticket_id: i64) -> Result<Pag
             ],
         )
         .await
-}
-
-/// One knowledge-base article with its full description and resolution.
-pub async fn article(session: &HaloSession, id: i64) -> Result<Value, HaloError> {
-    session
-        .get(
-            &format!("KBArticle/{id}"),
-            &[("includedetails", "true".into())],
-        )
-        .await
-}
-
-/// One page (from 1) of active knowledge-base articles, most viewed first.
-pub async fn articles_most_viewed(
-    session: &HaloSession,
-    page: u32,
-    page_size: u32,
-) -> Result<Page, HaloError> {
-    let mut query = super::query::PageRequest { page, page_size }.pairs();
-    query.push(("order", "view_count".into()));
-    query.push(("orderdesc", "true".into()));
-    session.list("KBArticle", "articles", &query).await
 }

@@ -6,7 +6,8 @@ use serde_json::Value;
 
 use super::markdown;
 use super::uri::ResourceUri;
-use crate::halo::{HaloError, LookupKind, Rejection, records};
+use crate::halo::records::{ArticleOrder, ArticleQuery, decode};
+use crate::halo::{HaloError, LookupKind, PageRequest, Rejection, records};
 use crate::mcp::CallContext;
 
 /// Articles per `resources/list` page.
@@ -62,11 +63,9 @@ pub async fn document(ctx: &CallContext, uri: ResourceUri) -> Result<String, Rea
             ))
         }
         ResourceUri::Article(id) => {
-            let raw = records::article(&ctx.halo, id)
-                .await
-                .map_err(|e| not_found(uri, e))?;
+            let found = ctx.halo.article(id).await.map_err(|e| not_found(uri, e))?;
             Ok(markdown::cap(
-                markdown::article(&raw),
+                markdown::article(&found),
                 "The full article is in Halo's knowledge base.",
             ))
         }
@@ -112,7 +111,12 @@ pub async fn article_page(
     ctx: &CallContext,
     page: u32,
 ) -> Result<(Vec<ArticleEntry>, bool), HaloError> {
-    let listed = records::articles_most_viewed(&ctx.halo, page, PAGE_SIZE).await?;
+    let mut query = ArticleQuery::new(PageRequest {
+        page,
+        page_size: PAGE_SIZE,
+    });
+    query.order = ArticleOrder::MostViewed;
+    let listed = ctx.halo.articles(&query).await?;
     let returned = listed.items.len() as u64;
     let shown_so_far = u64::from(page - 1) * u64::from(PAGE_SIZE) + returned;
     let has_more = match listed.record_count {
@@ -122,17 +126,13 @@ pub async fn article_page(
     let entries = listed
         .items
         .iter()
-        .filter_map(|raw| {
-            let id = raw.get("id").and_then(Value::as_i64).filter(|id| *id > 0)?;
-            let title = raw
-                .get("name")
-                .and_then(Value::as_str)
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(str::to_string)
-                .unwrap_or_else(|| format!("Article {id}"));
-            let description =
-                markdown::first_line(raw, &["description", "description_html"], DESCRIPTION_CHARS);
+        .filter_map(|article| {
+            let id = article.id.filter(|id| *id > 0)?;
+            let title = decode::text(&article.title).unwrap_or_else(|| format!("Article {id}"));
+            let description = markdown::first_line(
+                [&article.description, &article.description_html],
+                DESCRIPTION_CHARS,
+            );
             Some(ArticleEntry {
                 id,
                 title,

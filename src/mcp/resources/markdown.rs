@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use crate::halo::records::{Article, decode};
 use crate::halo::text::{html_to_text, truncate};
 use crate::mcp::result::MAX_RESULT_BYTES;
 
@@ -49,9 +50,10 @@ fn field(out: &mut String, label: &str, value: Option<String>) {
     }
 }
 
-/// The first non-blank line of an HTML or text body, for a resource's description.
-pub fn first_line(raw: &Value, fields: &[&str], max_chars: usize) -> Option<String> {
-    let body = fields.iter().find_map(|f| text(raw, f))?;
+/// The first non-blank line of the first non-blank HTML or text body, for a resource's
+/// description.
+pub fn first_line(bodies: [&Option<String>; 2], max_chars: usize) -> Option<String> {
+    let body = bodies.into_iter().find_map(decode::text)?;
     let text = html_to_text(&body);
     let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
     Some(truncate(line, max_chars))
@@ -169,30 +171,39 @@ fn action_section(raw: &Value) -> String {
 }
 
 /// A knowledge-base article: title, description and resolution.
-pub fn article(raw: &Value) -> String {
-    let id = int(raw, "id").unwrap_or_default();
-    let title = text(raw, "name").unwrap_or_else(|| format!("Article {id}"));
+pub fn article(a: &Article) -> String {
+    let id = a.id.unwrap_or_default();
+    let title = decode::text(&a.title).unwrap_or_else(|| format!("Article {id}"));
     let mut out = format!("# {}\n\n", inline(&title));
     let mut facts = vec![format!("Knowledge base article {id}")];
-    facts.extend(text(raw, "tag_string").map(|t| format!("tags: {}", inline(&t))));
+    facts.extend(decode::text(&a.tags).map(|t| format!("tags: {}", inline(&t))));
     facts.extend(
-        text(raw, "date_edited")
-            .or_else(|| text(raw, "date_created"))
+        decode::text(&a.edited)
+            .or_else(|| decode::text(&a.created))
             .map(|d| format!("updated {d}")),
     );
-    if raw.get("inactive").and_then(Value::as_bool) == Some(true) {
+    if a.inactive == Some(true) {
         facts.push("inactive".into());
     }
     out.push_str(&format!("*{}*\n", facts.join(" · ")));
-    for (heading, fields) in [
-        ("Description", ["description_html", "description"]),
-        ("Resolution", ["resolution_html", "resolution"]),
+    for (heading, bodies) in [
+        ("Description", [&a.description_html, &a.description]),
+        ("Resolution", [&a.resolution_html, &a.resolution]),
     ] {
         out.push_str(&format!("\n## {heading}\n\n"));
-        out.push_str(&body(raw, &fields, SECTION_CHARS).unwrap_or_else(|| "(none)".into()));
+        out.push_str(&section(bodies).unwrap_or_else(|| "(none)".into()));
         out.push('\n');
     }
     out
+}
+
+/// Plain text of an article's first non-blank body (HTML preferred), within the section limit.
+fn section(bodies: [&Option<String>; 2]) -> Option<String> {
+    bodies
+        .into_iter()
+        .find_map(decode::text)
+        .map(|html| truncate(&html_to_text(&html), SECTION_CHARS))
+        .filter(|t| !t.is_empty())
 }
 
 /// Keeps `doc` within the result cap; a cut document ends with a note saying so and where to
@@ -258,7 +269,7 @@ mod tests {
     fn an_article_reads_as_markdown() {
         let raw = json!({"id": 4, "name": "Reset MFA", "tag_string": "mfa",
             "description_html": "<p>When the app is lost</p>", "resolution": "Use the portal"});
-        let doc = article(&raw);
+        let doc = article(&decode::one(raw).unwrap());
         assert!(doc.starts_with("# Reset MFA\n\n*Knowledge base article 4 · tags: mfa*"));
         assert!(doc.contains("## Description\n\nWhen the app is lost"));
         assert!(doc.contains("## Resolution\n\nUse the portal"));
@@ -276,10 +287,11 @@ mod tests {
     #[test]
     fn the_first_line_describes() {
         let raw = json!({"description_html": "<p></p><p>First line</p><p>Second</p>"});
+        let a: Article = decode::one(raw).unwrap();
         assert_eq!(
-            first_line(&raw, &["description_html"], 200).as_deref(),
+            first_line([&None, &a.description_html], 200).as_deref(),
             Some("First line")
         );
-        assert_eq!(first_line(&json!({}), &["description"], 200), None);
+        assert_eq!(first_line([&None, &None], 200), None);
     }
 }

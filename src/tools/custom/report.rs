@@ -11,8 +11,9 @@ use super::file::{MAX_ROWS_LIMIT, ReportParam, ReportRef, ReportTool};
 use super::period::{self, Period, Range};
 use crate::halo::client::ReadPolicy;
 use crate::halo::lookups::LookupKind;
+use crate::halo::records::{Cell, ReportProfile, ReportQuery, ReportRun};
 use crate::halo::text::truncate;
-use crate::halo::{HaloError, InFlight};
+use crate::halo::{HaloError, InFlight, PageRequest};
 use crate::mcp::schema::JsonObject;
 use crate::mcp::{CallContext, Effect, ToolDefinition, ToolError, ToolHandler};
 
@@ -101,7 +102,8 @@ impl ReportHandler {
     async fn run(&self, ctx: &CallContext, args: JsonObject) -> Result<Value, ToolError> {
         let args = crate::mcp::arguments::conform(&self.definition.input_schema, args)?;
         let mut reader = ArgReader::new(args);
-        let mut query: Vec<(&str, String)> = vec![("loadreport", "true".into())];
+        let mut client = None;
+        let mut period_range = None;
         let mut filters = serde_json::Map::new();
         let mut known = vec![];
         for param in &self.spec.parameters {
@@ -110,17 +112,16 @@ impl ReportHandler {
                     known.push("customer");
                     match reader.string("customer")? {
                         Some(customer) => {
-                            let client = ctx
+                            let found = ctx
                                 .lookups
                                 .resolve(&ctx.halo, LookupKind::Client, &customer)
                                 .await?;
-                            // Report SQL may filter on either; Halo ignores the one it does not use.
-                            query.push(("client_id", client.id.to_string()));
-                            query.push(("clientname", client.name.clone()));
                             filters.insert(
                                 "customer".into(),
-                                json!({"id": client.id, "name": client.name}),
+                                json!({"id": found.id, "name": found.name}),
                             );
+                            // Report SQL may filter on the id or the name; Halo passes both.
+                            client = Some((found.id, found.name));
                         }
                         None if self.spec.required.contains(param) => {
                             return Err(missing("customer"));
@@ -153,8 +154,7 @@ impl ReportHandler {
                         Some(p) => {
                             let range = period::range(p, start, end, chrono::Utc::now())
                                 .map_err(ToolError::InvalidArguments)?;
-                            query.push(("reportingperiodstartdate", Range::halo(range.start)));
-                            query.push(("reportingperiodenddate", Range::halo(range.end)));
+                            period_range = Some((range.start, range.end));
                             filters.insert(
                                 "period".into(),
                                 json!({
@@ -194,9 +194,14 @@ impl ReportHandler {
             retry: false,
             timeout: Some(self.spec.timeout),
         };
+        let run = ReportRun {
+            report_id: id,
+            client,
+            period: period_range,
+        };
         let profile = ctx
             .halo
-            .get_with(&format!("Report/{id}"), &query, policy)
+            .run_report(&run, policy)
             .await
             .map_err(|e| match e {
                 e if e.is_not_found() => ToolError::Failed(format!(
@@ -215,12 +220,8 @@ impl ReportHandler {
                 ),
                 other => other.into(),
             })?;
-        let name = profile
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        let table = table(&profile).map_err(|e| match e {
+        let name = profile.name.clone().unwrap_or_default();
+        let table = table(profile).map_err(|e| match e {
             TableError::LoadError(message) => ToolError::Failed(format!(
                 "Halo could not run the report '{name}' (id {id}): {message}"
             )),
@@ -252,24 +253,15 @@ impl ReportHandler {
         };
         let page = ctx
             .halo
-            .list(
-                "Report",
-                "reports",
-                &[
-                    &[("search", name.clone())][..],
-                    &crate::halo::PageRequest::first(100).pairs(),
-                ]
-                .concat(),
-            )
+            .reports(&ReportQuery {
+                page: PageRequest::first(100),
+                search: Some(name.clone()),
+            })
             .await?;
         let reports: Vec<(i64, String)> = page
             .items
-            .iter()
-            .filter_map(|r| {
-                let id = r.get("id").and_then(Value::as_i64)?;
-                let n = r.get("name").and_then(Value::as_str)?.to_string();
-                Some((id, n))
-            })
+            .into_iter()
+            .filter_map(|r| Some((r.id?, r.name?)))
             .collect();
         let exact: Vec<&(i64, String)> = reports
             .iter()
@@ -323,82 +315,42 @@ pub struct Table {
     pub rows: Vec<Vec<Value>>,
 }
 
-#[derive(Debug, PartialEq)]
-pub enum TableError {
-    LoadError(String),
-    Missing,
-}
+pub use crate::halo::records::ReportFailure as TableError;
 
-/// Reads a report profile into a table. Rows are `{column: value}` objects at `report.rows`
-/// (saved reports) or at `rows` (ad-hoc SQL runs); columns follow the profile's `columns`
-/// order, then any others in the order the rows show them.
-pub fn table(profile: &Value) -> Result<Table, TableError> {
-    let content = profile.get("report");
-    if let Some(error) = content
-        .and_then(|r| r.get("load_error"))
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
-    {
-        return Err(TableError::LoadError(error.to_string()));
-    }
-    let rows = content
-        .and_then(|r| r.get("rows"))
-        .or_else(|| profile.get("rows"))
-        .and_then(Value::as_array)
-        .ok_or(TableError::Missing)?;
-    let mut columns: Vec<String> = ["columns", "available_columns"]
-        .iter()
-        .find_map(|k| {
-            profile
-                .get(*k)
-                .and_then(Value::as_array)
-                .filter(|a| !a.is_empty())
-        })
-        .map(|cols| {
-            cols.iter()
-                .filter_map(|c| {
-                    c.as_str()
-                        .or_else(|| c.get("name").and_then(Value::as_str))
-                        .map(str::to_string)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    // Keep only declared columns that rows actually carry, when rows exist.
-    if let Some(Value::Object(first)) = rows.first() {
-        columns.retain(|c| first.contains_key(c));
-    }
-    for row in rows {
-        if let Value::Object(map) = row {
-            for key in map.keys() {
-                if !columns.contains(key) {
-                    columns.push(key.clone());
-                }
-            }
-        }
-    }
-    let rows = rows
+/// A report run as a table of cells in column order: long text cut, and an unset date (Halo's
+/// sentinel) no date at all.
+pub fn table(profile: ReportProfile) -> Result<Table, TableError> {
+    let table = profile.into_table()?;
+    let rows = table
+        .rows
         .iter()
         .map(|row| {
-            columns
+            table
+                .columns
                 .iter()
                 .map(|c| match row.get(c) {
-                    // An unset date in a report cell is no date at all.
-                    Some(Value::String(s)) if crate::halo::dates::is_sentinel(s) => Value::Null,
-                    Some(Value::String(s)) => Value::String(truncate(s, CELL_LIMIT)),
-                    Some(v) => v.clone(),
-                    None => Value::Null,
+                    Some(Cell::Text(s)) if crate::halo::dates::is_sentinel(s) => Value::Null,
+                    Some(Cell::Text(s)) => Value::String(truncate(s, CELL_LIMIT)),
+                    Some(Cell::Number(n)) => Value::Number(n.clone()),
+                    Some(Cell::Bool(b)) => Value::Bool(*b),
+                    Some(Cell::Null) | None => Value::Null,
                 })
                 .collect()
         })
         .collect();
-    Ok(Table { columns, rows })
+    Ok(Table {
+        columns: table.columns,
+        rows,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn table_of(profile: &Value) -> Result<Table, TableError> {
+        table(crate::halo::records::decode::one(profile.clone()).unwrap())
+    }
 
     #[test]
     fn rows_become_a_table_in_column_order() {
@@ -409,7 +361,7 @@ mod tests {
                 {"Service": "VoIP", "Status": "Does NOT have", "Extra": "1900-01-01T00:00:00"},
             ]}
         });
-        let t = table(&profile).unwrap();
+        let t = table_of(&profile).unwrap();
         assert_eq!(t.columns, vec!["Service", "Status", "Extra"]);
         assert_eq!(t.rows[0], vec![json!("Backup"), json!("Has"), json!(1)]);
         assert_eq!(
@@ -422,13 +374,13 @@ mod tests {
     fn load_errors_and_adhoc_shapes() {
         let failed = json!({"report": {"loaded": false, "load_error": "Invalid column name 'x'.", "rows": []}});
         assert_eq!(
-            table(&failed),
+            table_of(&failed),
             Err(TableError::LoadError("Invalid column name 'x'.".into()))
         );
         let adhoc = json!({"rows": [{"a": 1}]});
-        assert_eq!(table(&adhoc).unwrap().columns, vec!["a"]);
-        assert_eq!(table(&json!({"name": "x"})), Err(TableError::Missing));
+        assert_eq!(table_of(&adhoc).unwrap().columns, vec!["a"]);
+        assert_eq!(table_of(&json!({"name": "x"})), Err(TableError::Missing));
         let empty = json!({"columns": [{"name": "A"}], "report": {"rows": []}});
-        assert_eq!(table(&empty).unwrap().columns, vec!["A"]);
+        assert_eq!(table_of(&empty).unwrap().columns, vec!["A"]);
     }
 }
