@@ -14,7 +14,7 @@ use url::Url;
 use super::error::{InFlight, NotSent, Rejection};
 use super::{HaloClient, HaloClientOptions, HaloCredential, HaloError, HaloSession};
 
-fn session(port: u16) -> HaloSession {
+pub(super) fn session(port: u16) -> HaloSession {
     let mut options = HaloClientOptions::new(
         Url::parse(&format!("http://127.0.0.1:{port}/")).expect("loopback URL"),
     );
@@ -26,7 +26,7 @@ fn session(port: u16) -> HaloSession {
 }
 
 /// A server that reads each request and then does `answer` with the socket.
-async fn server(answer: Option<&'static str>) -> u16 {
+pub(super) async fn server(answer: Option<&'static str>) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().expect("addr").port();
     tokio::spawn(async move {
@@ -51,7 +51,7 @@ async fn server(answer: Option<&'static str>) -> u16 {
     port
 }
 
-fn status(code: u16, body: &'static str) -> &'static str {
+pub(super) fn status(code: u16, body: &'static str) -> &'static str {
     let text = format!(
         "HTTP/1.1 {code} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
         body.len()

@@ -9,6 +9,8 @@ pub mod decode;
 pub mod report;
 pub mod service;
 pub mod ticket_match;
+#[cfg(test)]
+mod wire_tests;
 
 pub use article::{Article, ArticleOrder, ArticleQuery};
 pub use automation::{Runbook, RunbookAnswer};
