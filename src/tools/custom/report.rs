@@ -1,7 +1,7 @@
-//! Report tools: run one saved Halo report (`GET /api/Report/{id}?loadreport=true`) with the
-//! filters the tools file allows, and return its rows as a compact table that keeps Halo's
-//! column names. Halo reports a report that failed to load with HTTP 200 and
-//! `report.load_error`; that becomes a tool error carrying Halo's message.
+//! Report tools: run one saved Halo report (`halo::records::report`) with the filters the
+//! tools file allows, and return its rows as a compact table that keeps Halo's column names.
+//! A report that failed to load (Halo answers 200 with its error) becomes a tool error
+//! carrying Halo's message.
 
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
