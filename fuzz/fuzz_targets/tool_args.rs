@@ -14,6 +14,7 @@
 use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
+use halo_mcp::mcp::agent_dates;
 use halo_mcp::mcp::registry::parse_args;
 use halo_mcp::mcp::schema::JsonObject;
 use halo_mcp::mcp::{CallContext, ToolHandler};
@@ -98,9 +99,10 @@ fn typed(obj: &JsonObject, now: DateTime<Utc>) {
     if let Ok(a) = parse_args::<actions::TimeArgs>(obj.clone()) {
         let _ = args::duration_hours(a.hours, a.minutes, true);
         if let Some(started) = args::optional_text(a.started.as_deref())
-            && let Ok(at) = args::parse_when("started", &started, now)
+            && let Ok(at) = agent_dates::parse_moment("started", &started, now)
         {
-            let _ = args::halo_date(at);
+            let _ = halo_mcp::halo::dates::wire(at);
+            let _ = agent_dates::parse_day("started", &started, now).map(agent_dates::canonical_day);
         }
     }
     if let Ok(a) = parse_args::<knowledge::SearchArgs>(obj.clone()) {
