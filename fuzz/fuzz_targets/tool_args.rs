@@ -102,7 +102,6 @@ fn typed(obj: &JsonObject, now: DateTime<Utc>) {
             && let Ok(at) = agent_dates::parse_moment("started", &started, now)
         {
             let _ = halo_mcp::halo::dates::wire(at);
-            let _ = agent_dates::parse_day("started", &started, now).map(agent_dates::canonical_day);
         }
     }
     if let Ok(a) = parse_args::<knowledge::SearchArgs>(obj.clone()) {
@@ -140,7 +139,8 @@ fuzz_target!(|data: &[u8]| {
     // each one directly, since the tools only reach them after Halo answers.
     for value in obj.values() {
         if let Some(s) = value.as_str() {
-            let _ = args::parse_when("date", s, fixture.now);
+            let _ = agent_dates::parse_moment("date", s, fixture.now);
+            let _ = agent_dates::parse_day("date", s, fixture.now).map(agent_dates::canonical_day);
             let _ = shape::html_body(s);
         }
     }
