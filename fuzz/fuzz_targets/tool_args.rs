@@ -14,6 +14,7 @@
 use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
+use halo_mcp::mcp::agent_dates;
 use halo_mcp::mcp::registry::parse_args;
 use halo_mcp::mcp::schema::JsonObject;
 use halo_mcp::mcp::{CallContext, ToolHandler};
@@ -98,9 +99,9 @@ fn typed(obj: &JsonObject, now: DateTime<Utc>) {
     if let Ok(a) = parse_args::<actions::TimeArgs>(obj.clone()) {
         let _ = args::duration_hours(a.hours, a.minutes, true);
         if let Some(started) = args::optional_text(a.started.as_deref())
-            && let Ok(at) = args::parse_when("started", &started, now)
+            && let Ok(at) = agent_dates::parse_moment("started", &started, now)
         {
-            let _ = args::halo_date(at);
+            let _ = halo_mcp::halo::dates::wire(at);
         }
     }
     if let Ok(a) = parse_args::<knowledge::SearchArgs>(obj.clone()) {
@@ -138,7 +139,8 @@ fuzz_target!(|data: &[u8]| {
     // each one directly, since the tools only reach them after Halo answers.
     for value in obj.values() {
         if let Some(s) = value.as_str() {
-            let _ = args::parse_when("date", s, fixture.now);
+            let _ = agent_dates::parse_moment("date", s, fixture.now);
+            let _ = agent_dates::parse_day("date", s, fixture.now).map(agent_dates::canonical_day);
             let _ = shape::html_body(s);
         }
     }

@@ -36,6 +36,12 @@ fn parse_any(value: &str) -> Option<DateTime<Utc>> {
         })
 }
 
+/// The form Halo takes in request bodies and query parameters (`yyyy-MM-ddTHH:mm:ssZ`, UTC, as
+/// Halo's PowerShell module sends).
+pub fn wire(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
 /// The date as tools show it: UTC to the second, e.g. `2026-11-24T15:00:00Z`.
 pub fn show(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -77,6 +83,7 @@ mod tests {
             "2026-11-24T15:00:07.93",
         ] {
             assert_eq!(parse(s).map(show).as_deref(), Some(want), "{s}");
+            assert_eq!(parse(s).map(wire).as_deref(), Some(want), "{s}");
         }
     }
 }

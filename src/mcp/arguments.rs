@@ -6,10 +6,10 @@
 //! strings), so values are also brought to the advertised type where the meaning is certain:
 //! `"1001"` for a whole number, `1001` for a "name or id" text, `"true"` for a boolean.
 
-use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 
 use super::ToolError;
+use super::agent_dates;
 use super::schema::JsonObject;
 
 /// The longest text a string argument takes when its tool sets no tighter limit: longer than
@@ -273,19 +273,19 @@ fn string(name: &str, prop: &Value, value: Value) -> Result<Value, ToolError> {
             )));
         }
     }
+    // A date goes on in its one canonical form, so tools and runbooks never see "today".
+    let text = match prop.get("format").and_then(Value::as_str) {
+        Some(agent_dates::DAY_FORMAT) if !text.trim().is_empty() => {
+            agent_dates::canonical_day(agent_dates::parse_day(name, &text, chrono::Utc::now())?)
+        }
+        _ => text,
+    };
     let trimmed = text.trim();
     if !trimmed.is_empty() {
         match prop.get("format").and_then(Value::as_str) {
             Some("email") if !is_email(trimmed) => {
                 return Err(invalid(format!(
                     "{name} must be an e-mail address such as jo.bloggs@contoso.com; got {}",
-                    shown(&Value::String(text.clone()))
-                )));
-            }
-            Some("date") if NaiveDate::parse_from_str(trimmed, "%Y-%m-%d").is_err() => {
-                return Err(invalid(format!(
-                    "{name} must be a calendar date written year-month-day, such as \
-                     2026-12-01; got {}",
                     shown(&Value::String(text.clone()))
                 )));
             }
@@ -307,7 +307,7 @@ fn string(name: &str, prop: &Value, value: Value) -> Result<Value, ToolError> {
 fn example_text(prop: &Value) -> String {
     match prop.get("format").and_then(Value::as_str) {
         Some("email") => " such as \"jo.bloggs@contoso.com\"".into(),
-        Some("date") => " such as \"2026-12-01\"".into(),
+        Some(agent_dates::DAY_FORMAT) => " such as \"2026-12-01\"".into(),
         _ => String::new(),
     }
 }
@@ -406,6 +406,26 @@ mod tests {
             let e = check(json!({"ticket_id": 1, "start": bad})).unwrap_err();
             assert!(e.contains("start must be a calendar date"), "{e}");
         }
+    }
+
+    #[test]
+    fn dates_go_on_in_one_canonical_form() {
+        for (given, day) in [
+            ("2026-12-01", "2026-12-01"),
+            (" 2026/12/01 ", "2026-12-01"),
+            ("13/12/2026", "2026-12-13"),
+            ("2026-12-01T23:30:00-05:00", "2026-12-01"),
+        ] {
+            let out = check(json!({"ticket_id": 1, "start": given})).unwrap();
+            assert_eq!(out["start"], day, "{given}");
+        }
+        let today = chrono::Utc::now()
+            .date_naive()
+            .format("%Y-%m-%d")
+            .to_string();
+        let out = check(json!({"ticket_id": 1, "start": "Today"})).unwrap();
+        // Midnight may pass between the two readings of the clock.
+        assert!(out["start"] == today || out["start"].as_str() > Some(&today));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! registry, Copilot-Studio-safe schemas, the shaping of tool results and errors, and the
 //! resources (tickets and knowledge-base articles as documents).
 
+pub mod agent_dates;
 pub mod arguments;
 pub mod body;
 pub mod context;

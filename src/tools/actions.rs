@@ -10,14 +10,15 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::args::{
-    duration_hours, halo_date, optional_text, parse_when, positive_id, required_text,
-    resolve_agent, resolve_opt,
+    duration_hours, optional_text, positive_id, required_text, resolve_agent, resolve_opt,
 };
 use super::effects;
 use super::shape::{self, int, put, text};
 use super::tickets::fetch_ticket;
+use crate::halo::dates::wire as halo_date;
 use crate::halo::lookups::{LookupKind, Named, pick};
 use crate::halo::text::{html_to_text, truncate};
+use crate::mcp::agent_dates::{self, Kind};
 use crate::mcp::registry::{TypedTool, typed};
 use crate::mcp::{CallContext, Effect, ToolError, ToolHandler};
 
@@ -438,10 +439,8 @@ pub struct TimeArgs {
     /// What was done. Default: "Time logged".
     #[schemars(length(max = 20000))]
     pub note: Option<String>,
-    /// When the work started: 2026-11-24 09:30 (UTC unless a zone is given, e.g.
-    /// 2026-11-24T09:30:00+01:00), a date alone (09:00 UTC that day), "now", "today" or
-    /// "yesterday" (09:00 UTC). Day/month dates such as 11/10/2026 are refused as ambiguous.
-    /// Default: now.
+    /// When the work started; the forms it takes are said once, in `mcp::agent_dates`.
+    #[schemars(description = Kind::Moment.describe("When the work started. Default: now."))]
     pub started: Option<String>,
     /// true: billable; false: not billable. Default: Halo's setting for the ticket.
     pub billable: Option<bool>,
@@ -460,7 +459,7 @@ impl TypedTool for LogTime {
         let now = Utc::now();
         let started = match optional_text(args.started.as_deref()) {
             Some(s) => {
-                let at = parse_when("started", &s, now)?;
+                let at = agent_dates::parse_moment("started", &s, now)?;
                 if at > now + Duration::hours(1) {
                     return Err(ToolError::InvalidArguments(format!(
                         "started ({}) is in the future; time is logged for work done",

@@ -1,7 +1,6 @@
 //! Argument pieces shared by several tools: paging, positive ids, and turning names into Halo
 //! ids through the lookup cache.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -197,74 +196,6 @@ pub fn duration_hours(
     Ok(Some((value * 60.0).round() / 60.0))
 }
 
-/// The forms [`parse_when`] accepts, for argument descriptions and errors.
-pub const WHEN_FORMS: &str = "2026-11-24, 2026-11-24 14:30 or 2026-11-24T14:30:00+01:00; a \
-     time without a zone is UTC, a date alone means 09:00 UTC that day; \"now\", \"today\" and \
-     \"yesterday\" (09:00 UTC) are accepted";
-
-/// A slashed date (`DD/MM/YYYY` or `MM/DD/YYYY`) only when just one reading is a real date, or
-/// both readings agree: `11/10/2026` could be 11 October or 10 November, and guessing would
-/// record the wrong day without anyone noticing.
-fn slashed_date(name: &str, v: &str) -> Result<Option<NaiveDate>, ToolError> {
-    let day_first = NaiveDate::parse_from_str(v, "%d/%m/%Y").ok();
-    let month_first = NaiveDate::parse_from_str(v, "%m/%d/%Y").ok();
-    match (day_first, month_first) {
-        (Some(a), Some(b)) if a != b => Err(ToolError::InvalidArguments(format!(
-            "{name} '{v}' could be {} or {}; write it as year-month-day, e.g. {}",
-            a.format("%-d %B %Y"),
-            b.format("%-d %B %Y"),
-            a.format("%Y-%m-%d")
-        ))),
-        (a, b) => Ok(a.or(b)),
-    }
-}
-
-/// Parses a date or date-time: RFC 3339, `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]` (also with `T`),
-/// `YYYY/MM/DD`, an unambiguous `DD/MM/YYYY` or `MM/DD/YYYY`, `now`, `today`, `yesterday`.
-/// Times without a zone are taken as UTC, and a bare date means 09:00 UTC that day (a
-/// working-day start rather than midnight).
-pub fn parse_when(name: &str, value: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, ToolError> {
-    let v = value.trim();
-    let at_nine = |d: NaiveDate| d.and_hms_opt(9, 0, 0).map(|t| t.and_utc());
-    let parsed = match v.to_ascii_lowercase().as_str() {
-        "now" => Some(now),
-        "today" => at_nine(now.date_naive()),
-        "yesterday" => now.date_naive().pred_opt().and_then(at_nine),
-        _ => DateTime::parse_from_rfc3339(v)
-            .map(|d| d.with_timezone(&Utc))
-            .ok()
-            .or_else(|| {
-                [
-                    "%Y-%m-%dT%H:%M:%S",
-                    "%Y-%m-%d %H:%M:%S",
-                    "%Y-%m-%dT%H:%M",
-                    "%Y-%m-%d %H:%M",
-                ]
-                .iter()
-                .find_map(|f| NaiveDateTime::parse_from_str(v.trim_end_matches('Z'), f).ok())
-                .map(|d| d.and_utc())
-            })
-            .or_else(|| {
-                ["%Y-%m-%d", "%Y/%m/%d"]
-                    .iter()
-                    .find_map(|f| NaiveDate::parse_from_str(v, f).ok())
-                    .and_then(at_nine)
-            }),
-    };
-    let parsed = match parsed {
-        Some(p) => Some(p),
-        None => slashed_date(name, v)?.and_then(at_nine),
-    };
-    parsed.ok_or_else(|| {
-        ToolError::InvalidArguments(format!("{name} '{v}' is not a date; use {WHEN_FORMS}"))
-    })
-}
-
-/// Halo's date format for request bodies (ISO 8601, UTC).
-pub fn halo_date(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
 /// Sort orders for ticket lists.
 #[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -333,32 +264,6 @@ mod tests {
         assert!(duration_hours(None, Some(0), true).is_err());
         assert!(duration_hours(Some(f64::NAN), None, true).is_err());
         assert_eq!(duration_hours(Some(24.0), None, true).unwrap(), Some(24.0));
-    }
-
-    #[test]
-    fn dates_parse_leniently() {
-        let now = DateTime::parse_from_rfc3339("2026-11-24T15:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        let iso = |s: &str| halo_date(parse_when("date", s, now).unwrap());
-        assert_eq!(iso("2026-11-20"), "2026-11-20T09:00:00Z");
-        assert_eq!(iso("2026-11-20 14:30"), "2026-11-20T14:30:00Z");
-        assert_eq!(iso("2026-11-20T14:30:05Z"), "2026-11-20T14:30:05Z");
-        assert_eq!(iso("2026-11-20T14:30:00+01:00"), "2026-11-20T13:30:00Z");
-        assert_eq!(iso("20/11/2026"), "2026-11-20T09:00:00Z");
-        assert_eq!(iso("11/20/2026"), "2026-11-20T09:00:00Z");
-        assert_eq!(iso("05/05/2026"), "2026-05-05T09:00:00Z");
-        let err = parse_when("date", "11/10/2026", now)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("could be 11 October 2026 or 10 November 2026"),
-            "{err}"
-        );
-        assert_eq!(iso("yesterday"), "2026-11-23T09:00:00Z");
-        assert_eq!(iso("Today"), "2026-11-24T09:00:00Z");
-        let err = parse_when("date", "next tuesday", now).unwrap_err();
-        assert!(err.to_string().contains("'next tuesday' is not a date"));
     }
 
     #[test]

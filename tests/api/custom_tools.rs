@@ -7,6 +7,7 @@ use halo_sandbox::demo;
 use serde_json::{Value, json};
 
 use crate::support::app::{TestApp, app, spawn_app, spawn_app_with};
+use crate::support::settings::Settings;
 
 /// Writes a tools file into a temporary directory kept alive by the returned guard.
 fn tools_file(name: &str, text: &str) -> (tempfile::TempDir, String) {

@@ -3,6 +3,7 @@
 //! warning operators alert on when Halo's rate limit refuses a tool call.
 
 use crate::support::binary::binary;
+use crate::support::settings::Settings;
 use serde_json::{Value, json};
 
 #[tokio::test]

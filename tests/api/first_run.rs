@@ -7,6 +7,7 @@ use crate::banner;
 use halo_sandbox::demo;
 
 use crate::support::app::{TestApp, app};
+use crate::support::settings::Settings;
 
 /// Builds the app as `main` does and returns its banner; the app serves until the test ends.
 async fn start(vars: &[(&str, &str)]) -> (String, TestApp) {

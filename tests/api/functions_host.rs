@@ -1,6 +1,7 @@
 //! The binary started the way the Azure Functions host starts a custom handler.
 
 use crate::support::binary::binary;
+use crate::support::settings::Settings;
 use serde_json::{Value, json};
 
 #[tokio::test]

@@ -13,6 +13,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::support::binary::binary;
+use crate::support::settings::Settings;
 
 const CALLS: usize = 20_000;
 const CONCURRENCY: usize = 64;

@@ -12,6 +12,7 @@ mod acorn_example;
 mod agent_arguments;
 mod agent_outputs;
 mod custom_tools;
+mod date_arguments;
 mod deploy_first;
 mod docs_names;
 mod faults;

@@ -12,6 +12,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 pub use crate::support::app::TestApp;
+use crate::support::settings::Settings;
 use crate::support::sign_in::halo_login;
 
 /// The client redirect URI the tests use (never contacted: the tests read the Location).

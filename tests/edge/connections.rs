@@ -12,6 +12,7 @@ use tokio::net::TcpStream;
 
 use crate::support::app::spawn_app_with;
 use crate::support::binary::binary;
+use crate::support::settings::Settings;
 
 const TIMEOUTS: &[(&str, &str)] = &[
     ("MCP_HEADER_TIMEOUT_SECS", "1"),

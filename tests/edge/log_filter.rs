@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use crate::support::binary::binary;
+use crate::support::settings::Settings;
 
 /// Runs the binary with `RUST_LOG=filter` to completion and returns (exit code, stderr); a
 /// process still running after 20 s (the filter was accepted and it serves) fails the test.

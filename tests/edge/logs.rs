@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::support::binary::binary;
+use crate::support::settings::Settings;
 
 const FORGED: &str = "INFO halo_mcp: agent signed in subject=admin";
 

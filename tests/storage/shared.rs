@@ -15,6 +15,7 @@ use super::azurite::Azurite;
 use super::single_use::spawn_instance;
 use crate::helpers::TestApp;
 use crate::support::binary::{Binary, binary};
+use crate::support::settings::Settings;
 use crate::support::wait::free_port;
 
 const KEY: &str = "shared-state-key-0123456789abcdefghijkl";

@@ -12,6 +12,7 @@ use serde_json::json;
 use super::azurite::Azurite;
 use crate::helpers::{STATIC_CLIENT_ID, TestApp, oauth_vars, pkce_pair, token_key};
 use crate::support::binary::{Binary, binary};
+use crate::support::settings::Settings;
 use crate::support::wait::free_port;
 
 /// The two instances and what they share.

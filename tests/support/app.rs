@@ -8,6 +8,8 @@ use halo_mcp::startup::{Application, BuildOptions};
 use halo_sandbox::SandboxState;
 use serde_json::{Value, json};
 
+use super::settings::Settings;
+
 /// A running server, in this process or (see [`TestApp::external`]) in another.
 pub struct TestApp {
     pub base_url: String,
@@ -55,23 +57,15 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         .await
 }
 
-impl AppBuilder {
+impl Settings for AppBuilder {
     /// Sets (or with an empty value, clears) a setting.
-    pub fn var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+    fn var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.env.insert(name.into(), value.into());
         self
     }
+}
 
-    pub fn vars<K: Into<String>, V: Into<String>>(
-        mut self,
-        vars: impl IntoIterator<Item = (K, V)>,
-    ) -> Self {
-        for (name, value) in vars {
-            self = self.var(name, value);
-        }
-        self
-    }
-
+impl AppBuilder {
     /// Removes a default setting (start-up failures are checked without `RUST_LOG`).
     pub fn unset(mut self, name: &str) -> Self {
         self.env.remove(name);

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use super::settings::Settings;
 use super::wait::{READY_WITHIN, free_port, until};
 
 /// How the process learns its port: `PORT` when run by hand, `FUNCTIONS_CUSTOMHANDLER_PORT`
@@ -42,22 +43,14 @@ pub fn binary() -> BinaryBuilder {
     }
 }
 
-impl BinaryBuilder {
-    pub fn var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+impl Settings for BinaryBuilder {
+    fn var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.vars.push((name.into(), value.into()));
         self
     }
+}
 
-    pub fn vars<K: Into<String>, V: Into<String>>(
-        mut self,
-        vars: impl IntoIterator<Item = (K, V)>,
-    ) -> Self {
-        for (name, value) in vars {
-            self = self.var(name, value);
-        }
-        self
-    }
-
+impl BinaryBuilder {
     /// Started as the Azure Functions host starts a custom handler: the port in
     /// `FUNCTIONS_CUSTOMHANDLER_PORT`, no `RUST_LOG`.
     pub fn functions_host(mut self) -> Self {

@@ -11,5 +11,6 @@ pub mod assert;
 pub mod binary;
 pub mod logs;
 pub mod openapi;
+pub mod settings;
 pub mod sign_in;
 pub mod wait;

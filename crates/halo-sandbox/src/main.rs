@@ -28,7 +28,8 @@ async fn main() -> ExitCode {
     cli::run(&cli.args, "halo-sandbox", shutdown_signal()).await
 }
 
-/// Ctrl-C, or SIGTERM from a process manager.
+/// Ctrl-C, or SIGTERM from a process manager. halo-mcp has its own copy, by design: neither
+/// crate may take it from the other (docs/architecture.md, "Crates").
 async fn shutdown_signal() {
     #[cfg(unix)]
     {

@@ -63,16 +63,11 @@ impl ReportRun {
             query.push(("clientname", name.clone()));
         }
         if let Some((start, end)) = self.period {
-            query.push(("reportingperiodstartdate", query_time(start)));
-            query.push(("reportingperiodenddate", query_time(end)));
+            query.push(("reportingperiodstartdate", crate::halo::dates::wire(start)));
+            query.push(("reportingperiodenddate", crate::halo::dates::wire(end)));
         }
         query
     }
-}
-
-/// The form Halo's report period parameters take, as Halo's PowerShell module sends them.
-fn query_time(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// A report's run: its name, declared columns and rows (`AnalyzerProfile`).

@@ -18,6 +18,7 @@ use super::file::{AutomationInput, AutomationTool, InputType, Resolve, RunbookRe
 use crate::halo::HaloError;
 use crate::halo::lookups::LookupKind;
 use crate::halo::records::RunbookAnswer;
+use crate::mcp::agent_dates::Kind;
 use crate::mcp::schema::JsonObject;
 use crate::mcp::{CallContext, ToolDefinition, ToolError, ToolHandler};
 use crate::tools::args::resolve_agent;
@@ -213,7 +214,7 @@ impl AutomationHandler {
 /// descriptions.
 fn describe_format(description: &str, input: &AutomationInput) -> String {
     let form = match input.kind {
-        InputType::Date => " Format: a date as YYYY-MM-DD, e.g. 2026-12-01.",
+        InputType::Date => return Kind::Day.describe(description),
         InputType::Email => " Format: one e-mail address, e.g. jo.bloggs@contoso.com.",
         _ => "",
     };

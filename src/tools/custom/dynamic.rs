@@ -6,6 +6,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::mcp::ToolError;
+use crate::mcp::agent_dates::Kind;
 use crate::mcp::schema::JsonObject;
 
 /// Builds a flat object schema property by property.
@@ -26,6 +27,16 @@ impl SchemaBuilder {
             .insert(name.into(), json!({"type": ty, "description": description}));
         if required {
             self.required.push(name.into());
+        }
+        self
+    }
+
+    /// Adds a date argument: its description says the accepted forms and its `format` is the
+    /// one [`crate::mcp::arguments::conform`] checks, both from [`crate::mcp::agent_dates`].
+    pub fn date(&mut self, name: &str, kind: Kind, lead: &str, required: bool) -> &mut Self {
+        self.prop(name, "string", &kind.describe(lead), required);
+        if let Some(format) = kind.schema_format() {
+            self.constrain(name, "format", format.into());
         }
         self
     }

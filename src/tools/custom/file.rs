@@ -221,7 +221,7 @@ pub enum InputType {
     Integer,
     Number,
     Boolean,
-    /// A calendar date, `YYYY-MM-DD` (JSON Schema `format: date`).
+    /// A calendar date, in the forms `mcp::agent_dates` accepts; sent on as `YYYY-MM-DD`.
     Date,
     /// An e-mail address (JSON Schema `format: email`).
     Email,
@@ -240,7 +240,7 @@ impl InputType {
     /// The JSON Schema `format` advertised (and checked) for the type.
     pub fn format(self) -> Option<&'static str> {
         match self {
-            InputType::Date => Some("date"),
+            InputType::Date => crate::mcp::agent_dates::Kind::Day.schema_format(),
             InputType::Email => Some("email"),
             _ => None,
         }

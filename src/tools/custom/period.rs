@@ -57,14 +57,6 @@ pub struct Range {
     pub end: DateTime<Utc>,
 }
 
-impl Range {
-    /// The form Halo's query parameters take (`yyyy-MM-ddTHH:mm:ssZ`, as Halo's PowerShell
-    /// module sends).
-    pub fn halo(t: DateTime<Utc>) -> String {
-        t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-    }
-}
-
 fn month_start(now: DateTime<Utc>, months_back: u32) -> DateTime<Utc> {
     let total = now.year() * 12 + now.month0() as i32 - months_back as i32;
     let (year, month0) = (total.div_euclid(12), total.rem_euclid(12) as u32);
@@ -77,12 +69,6 @@ fn year_start(year: i32, fallback: DateTime<Utc>) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(year, 1, 1, 0, 0, 0)
         .single()
         .unwrap_or(fallback)
-}
-
-/// A `yyyy-mm-dd` date argument.
-pub fn parse_date(name: &str, text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("{name} must be a date written yyyy-mm-dd, not '{text}'"))
 }
 
 /// The range a period stands for at `now`. `start`/`end` are the caller's dates (end
@@ -154,6 +140,8 @@ pub fn range(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::halo::dates::wire;
+    use crate::mcp::agent_dates::parse_day;
 
     fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, 10, 30, 0).unwrap()
@@ -171,26 +159,26 @@ mod tests {
     fn named_periods_are_calendar_ranges() {
         let now = at(2026, 1, 15);
         let r = range(Period::LastMonth, None, None, now).unwrap();
-        assert_eq!(Range::halo(r.start), "2025-12-01T00:00:00Z");
-        assert_eq!(Range::halo(r.end), "2026-01-01T00:00:00Z");
+        assert_eq!(wire(r.start), "2025-12-01T00:00:00Z");
+        assert_eq!(wire(r.end), "2026-01-01T00:00:00Z");
         let r = range(Period::ThisMonth, None, None, now).unwrap();
-        assert_eq!(Range::halo(r.start), "2026-01-01T00:00:00Z");
+        assert_eq!(wire(r.start), "2026-01-01T00:00:00Z");
         assert_eq!(r.end, now);
         let r = range(Period::LastYear, None, None, now).unwrap();
-        assert_eq!(Range::halo(r.start), "2025-01-01T00:00:00Z");
-        assert_eq!(Range::halo(r.end), "2026-01-01T00:00:00Z");
+        assert_eq!(wire(r.start), "2025-01-01T00:00:00Z");
+        assert_eq!(wire(r.end), "2026-01-01T00:00:00Z");
         let r = range(Period::Last3Months, None, None, now).unwrap();
-        assert_eq!(Range::halo(r.start), "2025-10-01T00:00:00Z");
+        assert_eq!(wire(r.start), "2025-10-01T00:00:00Z");
     }
 
     #[test]
     fn custom_ranges_include_the_end_day() {
         let now = at(2026, 11, 24);
-        let start = parse_date("start_date", "2026-10-01").unwrap();
-        let end = parse_date("end_date", "2026-10-31").unwrap();
+        let start = parse_day("start_date", "2026-10-01", now).unwrap();
+        let end = parse_day("end_date", "2026-10-31", now).unwrap();
         let r = range(Period::Custom, Some(start), Some(end), now).unwrap();
-        assert_eq!(Range::halo(r.start), "2026-10-01T00:00:00Z");
-        assert_eq!(Range::halo(r.end), "2026-11-01T00:00:00Z");
+        assert_eq!(wire(r.start), "2026-10-01T00:00:00Z");
+        assert_eq!(wire(r.end), "2026-11-01T00:00:00Z");
         assert!(range(Period::Custom, Some(start), None, now).is_err());
         assert!(
             range(Period::Custom, Some(end), Some(start), now)
@@ -198,10 +186,5 @@ mod tests {
                 .contains("before")
         );
         assert!(range(Period::LastMonth, Some(start), None, now).is_err());
-        assert!(
-            parse_date("start_date", "31/10/2026")
-                .unwrap_err()
-                .contains("yyyy-mm-dd")
-        );
     }
 }

@@ -8,12 +8,14 @@ use serde_json::{Value, json};
 
 use super::dynamic::{ArgReader, SchemaBuilder, missing};
 use super::file::{MAX_ROWS_LIMIT, ReportParam, ReportRef, ReportTool};
-use super::period::{self, Period, Range};
+use super::period::{self, Period};
 use crate::halo::client::ReadPolicy;
+use crate::halo::dates::wire;
 use crate::halo::lookups::LookupKind;
 use crate::halo::records::{Cell, ReportProfile, ReportQuery, ReportRun};
 use crate::halo::text::truncate;
 use crate::halo::{HaloError, InFlight, PageRequest};
+use crate::mcp::agent_dates::{self, Kind};
 use crate::mcp::schema::JsonObject;
 use crate::mcp::{CallContext, Effect, ToolDefinition, ToolError, ToolHandler};
 
@@ -52,20 +54,12 @@ impl ReportHandler {
                         &Period::names(),
                         required,
                     );
-                    schema.prop(
-                        "start_date",
-                        "string",
-                        "First day of a custom period, yyyy-mm-dd.",
-                        false,
-                    );
-                    schema.prop(
-                        "end_date",
-                        "string",
-                        "Last day of a custom period (included), yyyy-mm-dd.",
-                        false,
-                    );
-                    schema.constrain("start_date", "format", "date".into());
-                    schema.constrain("end_date", "format", "date".into());
+                    for (name, lead) in [
+                        ("start_date", "First day of a custom period."),
+                        ("end_date", "Last day of a custom period (included)."),
+                    ] {
+                        schema.date(name, Kind::Day, lead, false);
+                    }
                 }
             }
         }
@@ -132,16 +126,14 @@ impl ReportHandler {
                 ReportParam::ReportingPeriod => {
                     known.extend(["reporting_period", "start_date", "end_date"]);
                     let named = reader.string("reporting_period")?;
-                    let start = reader
-                        .string("start_date")?
-                        .map(|s| period::parse_date("start_date", &s))
-                        .transpose()
-                        .map_err(ToolError::InvalidArguments)?;
-                    let end = reader
-                        .string("end_date")?
-                        .map(|s| period::parse_date("end_date", &s))
-                        .transpose()
-                        .map_err(ToolError::InvalidArguments)?;
+                    let now = chrono::Utc::now();
+                    let mut day = |name| -> Result<_, ToolError> {
+                        Ok(match reader.string(name)? {
+                            Some(text) => Some(agent_dates::parse_day(name, &text, now)?),
+                            None => None,
+                        })
+                    };
+                    let (start, end) = (day("start_date")?, day("end_date")?);
                     let chosen = match named {
                         Some(name) => {
                             Some(Period::parse(&name).map_err(ToolError::InvalidArguments)?)
@@ -152,15 +144,15 @@ impl ReportHandler {
                     };
                     match chosen {
                         Some(p) => {
-                            let range = period::range(p, start, end, chrono::Utc::now())
+                            let range = period::range(p, start, end, now)
                                 .map_err(ToolError::InvalidArguments)?;
                             period_range = Some((range.start, range.end));
                             filters.insert(
                                 "period".into(),
                                 json!({
                                     "name": Period::ALL.iter().find(|(_, q)| *q == p).map(|(n, _)| *n),
-                                    "from": Range::halo(range.start),
-                                    "to": Range::halo(range.end),
+                                    "from": wire(range.start),
+                                    "to": wire(range.end),
                                 }),
                             );
                         }
