@@ -1,42 +1,31 @@
 //! Single records and the knowledge-base list, as the resources read them: the paths, query
-//! names and paging of `GET /Tickets/{id}`, `GET /Actions`, `GET /KBArticle/{id}` and
-//! `GET /KBArticle` (halo-api.md §4.2, §4.8, §4.9), and the typed records of the entities
-//! moved to them so far ([`service`], [`automation`]), read through [`decode`].
+//! names and paging of `GET /KBArticle/{id}` and `GET /KBArticle` (halo-api.md §4.9), and the
+//! typed records of the entities moved to them so far ([`service`], [`automation`],
+//! [`ticket`], [`action`]), read through [`decode`].
 
+pub mod action;
 pub mod automation;
 pub mod decode;
 pub mod service;
+pub mod ticket;
 
+pub use action::{Action, ActionWrite};
 pub use automation::{Runbook, RunbookAnswer};
 pub use decode::{Record, Records};
 pub use service::{Service, ServiceQuery};
+pub use ticket::{
+    AiSuggestion, CustomField, CustomFieldWrite, FieldValue, Ticket, TicketQuery, TicketSort,
+    TicketWrite,
+};
 
 use serde_json::Value;
 
+use super::error::NotSent;
 use super::{HaloError, HaloSession, Page};
 
-/// One ticket with its details and the names Halo adds to a single record.
-pub async fn ticket(session: &HaloSession, id: i64) -> Result<Value, HaloError> {
-    session
-        .get(
-            &format!("Tickets/{id}"),
-            &[("includedetails", "true".into())],
-        )
-        .await
-}
-
-/// A ticket's actions without system actions, in Halo's order.
-pub async fn ticket_actions(session: &HaloSession, ticket_id: i64) -> Result<Page, HaloError> {
-    session
-        .list(
-            "Actions",
-            "actions",
-            &[
-                ("ticket_id", ticket_id.to_string()),
-                ("excludesys", "true".into()),
-            ],
-        )
-        .await
+/// A typed write body as the JSON `POST` sends.
+fn body(write: &impl serde::Serialize) -> Result<Value, HaloError> {
+    serde_json::to_value(write).map_err(|e| NotSent::Request(e.to_string()).into())
 }
 
 /// One knowledge-base article with its full description and resolution.
