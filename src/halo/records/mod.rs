@@ -8,6 +8,8 @@ pub mod automation;
 pub mod decode;
 pub mod service;
 pub mod ticket;
+#[cfg(test)]
+mod ticket_calls_tests;
 
 pub use action::{Action, ActionWrite};
 pub use automation::{Runbook, RunbookAnswer};
