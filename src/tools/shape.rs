@@ -220,15 +220,7 @@ pub async fn ticket(ctx: &CallContext, source: &impl TicketSource, detailed: boo
         if !pending.is_empty() {
             t.insert("ai_suggestions".into(), Value::Array(pending));
         }
-        let custom: Vec<Value> = raw
-            .custom()
-            .iter()
-            .filter_map(|f| {
-                let label = decode::text(&f.label).or_else(|| decode::text(&f.name))?;
-                let value = f.display.as_ref().or(f.value.as_ref())?;
-                (!value.is_blank()).then(|| json!({"name": label, "value": value}))
-            })
-            .collect();
+        let custom = custom_fields(raw);
         if !custom.is_empty() {
             t.insert("custom_fields".into(), Value::Array(custom));
         }
@@ -244,6 +236,19 @@ pub async fn ticket(ctx: &CallContext, source: &impl TicketSource, detailed: boo
         );
     }
     Value::Object(t)
+}
+
+/// The custom fields that have a value, as `{name, value}`: the label (else the field name)
+/// and Halo's display form when it sent one (a display sent as null means no value).
+fn custom_fields(raw: &Ticket) -> Vec<Value> {
+    raw.custom()
+        .iter()
+        .filter_map(|f| {
+            let label = decode::text(&f.label).or_else(|| decode::text(&f.name))?;
+            let value = f.display.as_ref().or(f.value.as_ref())?;
+            (!value.is_blank()).then(|| json!({"name": label, "value": value}))
+        })
+        .collect()
 }
 
 /// One ticket action (note, e-mail, status change ...), with names next to the status and
@@ -386,6 +391,27 @@ mod tests {
         assert_eq!(pending[0]["id"], 1);
         assert_eq!(ai_suggestions(&raw, true).len(), 2);
         assert!(ai_suggestions(&Ticket::default(), true).is_empty());
+    }
+
+    #[test]
+    fn custom_fields_show_their_label_and_display_value_and_skip_empty_ones() {
+        let raw: Ticket = decode::one(json!({"customfields": [
+            {"name": "CFasset", "label": "Asset", "display": "Laptop 7", "value": 7},
+            {"name": "CFcount", "value": 3},
+            {"name": "CFgone", "label": "Gone", "display": null, "value": "x"},
+            {"name": "CFblank", "label": "Blank", "value": ""},
+            {"label": " ", "value": "no name"},
+            {"name": "CFmulti", "label": "Tags", "value": [{"id": 1, "name": "a"}]},
+        ]}))
+        .unwrap();
+        assert_eq!(
+            Value::Array(custom_fields(&raw)),
+            json!([
+                {"name": "Asset", "value": "Laptop 7"},
+                {"name": "CFcount", "value": 3},
+                {"name": "Tags", "value": [{"id": 1, "name": "a"}]},
+            ])
+        );
     }
 
     #[test]
