@@ -13,10 +13,11 @@ use super::args::{
     duration_hours, optional_text, positive_id, required_text, resolve_agent, resolve_opt,
 };
 use super::effects;
-use super::shape::{self, int, put, text};
-use super::tickets::fetch_ticket;
+use super::shape::{self, put, text};
+use super::tickets::load_ticket;
 use crate::halo::dates::wire as halo_date;
 use crate::halo::lookups::{LookupKind, Named, pick};
+use crate::halo::records::{Action, ActionWrite, Ticket, decode};
 use crate::halo::text::{html_to_text, truncate};
 use crate::mcp::agent_dates::{self, Kind};
 use crate::mcp::registry::{TypedTool, typed};
@@ -102,14 +103,15 @@ fn outcome_by_role<'a>(
 
 /// The body of an action that adds `note` to ticket `id`, e-mailing nobody (callers that
 /// e-mail say so explicitly).
-fn note_action(id: i64, outcome_id: i64, note: &str, hidden_from_user: bool) -> Map<String, Value> {
-    let mut body = Map::new();
-    body.insert("ticket_id".into(), json!(id));
-    body.insert("outcome_id".into(), json!(outcome_id));
-    body.insert("note_html".into(), json!(shape::html_body(note)));
-    body.insert("hiddenfromuser".into(), json!(hidden_from_user));
-    body.insert("sendemail".into(), json!(false));
-    body
+fn note_action(id: i64, outcome_id: i64, note: &str, hidden_from_user: bool) -> ActionWrite {
+    ActionWrite {
+        ticket_id: id,
+        outcome_id,
+        note_html: Some(shape::html_body(note)),
+        private: Some(hidden_from_user),
+        send_email: Some(false),
+        ..ActionWrite::default()
+    }
 }
 
 fn outcome_names(outcomes: &[Named]) -> String {
@@ -129,10 +131,10 @@ fn flag(raw: &Value, field: &str) -> bool {
 async fn post_action(
     ctx: &CallContext,
     ticket_id: i64,
-    body: Map<String, Value>,
-) -> Result<(Value, Option<Value>), ToolError> {
-    let saved = ctx.halo.post_one("Actions", Value::Object(body)).await?;
-    let after = match fetch_ticket(ctx, ticket_id).await {
+    body: ActionWrite,
+) -> Result<(Action, Option<Ticket>), ToolError> {
+    let saved = ctx.halo.save_action(&body).await?;
+    let after = match load_ticket(ctx, ticket_id).await {
         Ok(raw) => Some(raw),
         Err(error) => {
             tracing::warn!(ticket_id, error = %error.user_message(), "ticket re-read after action failed");
@@ -146,11 +148,11 @@ async fn post_action(
 async fn describe(
     ctx: &CallContext,
     ticket_id: i64,
-    saved: &Value,
-    after: Option<&Value>,
+    saved: &Action,
+    after: Option<&Ticket>,
 ) -> Map<String, Value> {
     let mut out = Map::new();
-    put(&mut out, "action_id", int(saved, "id"));
+    put(&mut out, "action_id", saved.id);
     put(&mut out, "ticket_id", ticket_id);
     match after {
         Some(raw) => {
@@ -215,8 +217,8 @@ impl TypedTool for ActionTicket {
         let wanted = required_text("outcome", &args.outcome)?;
         let hours = duration_hours(args.time_taken_hours, args.time_taken_minutes, false)?;
         let note = optional_text(args.note.as_deref());
-        let before = fetch_ticket(ctx, id).await?;
-        let outcomes = outcomes_for(ctx, int(&before, "tickettype_id")).await?;
+        let before = load_ticket(ctx, id).await?;
+        let outcomes = outcomes_for(ctx, before.ticket_type_id).await?;
         let outcome = pick(LookupKind::Outcome, &wanted, &outcomes).map_err(|e| {
             ToolError::Failed(format!(
                 "{e} Outcomes available for this ticket: {}.",
@@ -248,27 +250,19 @@ impl TypedTool for ActionTicket {
             ));
         }
 
-        let mut body = Map::new();
-        body.insert("ticket_id".into(), json!(id));
-        body.insert("outcome_id".into(), json!(outcome.id));
-        put(
-            &mut body,
-            "note_html",
-            note.as_deref().map(shape::html_body),
-        );
-        put(&mut body, "new_status", status);
-        put(&mut body, "new_agent", agent.as_ref().map(|a| a.0));
-        put(&mut body, "new_team", team.as_ref().map(|t| t.name.clone()));
-        put(&mut body, "timetaken", hours);
-        if let Some(private) = args.private {
-            body.insert("hiddenfromuser".into(), json!(private));
-        }
-        if let Some(send) = args.email_user {
-            body.insert("sendemail".into(), json!(send));
-        }
-        if emails && let Some(to) = text(&before, "user_email") {
-            body.insert("emailto".into(), json!(to));
-        }
+        let body = ActionWrite {
+            ticket_id: id,
+            outcome_id: outcome.id,
+            note_html: note.as_deref().map(shape::html_body),
+            new_status: status,
+            new_agent: agent.as_ref().map(|a| a.0),
+            new_team: team.as_ref().map(|t| t.name.clone()),
+            time_taken: hours,
+            private: args.private,
+            send_email: args.email_user,
+            email_to: emails.then(|| decode::text(&before.user_email)).flatten(),
+            ..ActionWrite::default()
+        };
         let before_shaped = shape::ticket(ctx, &before, false).await;
         let (saved, after) = post_action(ctx, id, body).await?;
         let mut out = describe(ctx, id, &saved, after.as_ref()).await;
@@ -286,18 +280,12 @@ impl TypedTool for ActionTicket {
         }
         // What Halo recorded, not what was asked: the outcome's defaults apply when the
         // caller left visibility or e-mail unset.
-        let private = saved
-            .get("hiddenfromuser")
-            .and_then(Value::as_bool)
-            .unwrap_or(private);
-        let emailed = saved
-            .get("sendemail")
-            .and_then(Value::as_bool)
-            .unwrap_or(emails);
+        let private = saved.private.unwrap_or(private);
+        let emailed = saved.send_email.unwrap_or(emails);
         out.insert("private".into(), json!(private));
         out.insert("emailed_user".into(), json!(emailed));
         if emailed {
-            let to = text(&saved, "emailto").or_else(|| text(&before, "user_email"));
+            let to = decode::text(&saved.email_to).or_else(|| decode::text(&before.user_email));
             put(&mut out, "emailed_to", to.clone());
             message = format!(
                 "{message} Halo e-mailed the end user{}.",
@@ -357,8 +345,8 @@ impl TypedTool for AddTicketNote {
         let id = positive_id("ticket_id", args.ticket_id)?;
         let note = required_text("note", &args.note)?;
         let public = args.public.unwrap_or(false);
-        let before = fetch_ticket(ctx, id).await?;
-        let outcomes = outcomes_for(ctx, int(&before, "tickettype_id")).await?;
+        let before = load_ticket(ctx, id).await?;
+        let outcomes = outcomes_for(ctx, before.ticket_type_id).await?;
         // Visibility and e-mail are set explicitly below, so any note outcome serves for
         // both private and public notes.
         let (preferred, word) = if public {
@@ -385,30 +373,20 @@ impl TypedTool for AddTicketNote {
                 ))
             })?;
         let mut body = note_action(id, outcome.id, &note, !public);
-        if let Some(important) = args.important {
-            body.insert("important".into(), json!(important));
-        }
+        body.important = args.important;
         let (saved, after) = post_action(ctx, id, body).await?;
         let mut out = describe(ctx, id, &saved, after.as_ref()).await;
-        let private = saved
-            .get("hiddenfromuser")
-            .and_then(Value::as_bool)
-            .unwrap_or(!public);
+        let private = saved.private.unwrap_or(!public);
         out.insert("private".into(), json!(private));
         out.insert(
             "emailed_user".into(),
-            json!(
-                saved
-                    .get("sendemail")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false)
-            ),
+            json!(saved.send_email.unwrap_or(false)),
         );
         put(&mut out, "outcome", outcome.name.clone());
         put(
             &mut out,
             "note",
-            shape::body(&saved, &["note_html", "note"], shape::NOTE_LIMIT)
+            shape::action_note(&saved)
                 .unwrap_or_else(|| truncate(&html_to_text(&note), shape::NOTE_LIMIT)),
         );
         let visibility = if private {
@@ -471,8 +449,8 @@ impl TypedTool for LogTime {
             None => None,
         };
         let note = optional_text(args.note.as_deref()).unwrap_or_else(|| "Time logged".into());
-        let before = fetch_ticket(ctx, id).await?;
-        let outcomes = outcomes_for(ctx, int(&before, "tickettype_id")).await?;
+        let before = load_ticket(ctx, id).await?;
+        let outcomes = outcomes_for(ctx, before.ticket_type_id).await?;
         // Time is recorded as an action's `timetaken` (halo-api.md §4.14 (a)) rather than a
         // TimesheetEvent: that is how Halo's own agent UI logs time on a ticket, it adds to
         // the ticket's time total and history, and it needs only the ticket permission the
@@ -488,15 +466,13 @@ impl TypedTool for LogTime {
                 ))
             })?;
         let mut body = note_action(id, outcome.id, &note, true);
-        body.insert("timetaken".into(), json!(hours));
+        body.time_taken = Some(hours);
         let ended = started.map(|s| s + Duration::seconds((hours * 3600.0).round() as i64));
         if let (Some(s), Some(e)) = (started, ended) {
-            body.insert("actionarrivaldate".into(), json!(halo_date(s)));
-            body.insert("actioncompletiondate".into(), json!(halo_date(e)));
+            body.started = Some(halo_date(s));
+            body.ended = Some(halo_date(e));
         }
-        if let Some(billable) = args.billable {
-            body.insert("actisbillable".into(), json!(billable));
-        }
+        body.billable = args.billable;
         let (saved, after) = post_action(ctx, id, body).await?;
         let mut out = describe(ctx, id, &saved, after.as_ref()).await;
         out.insert("hours".into(), json!(hours));
@@ -511,8 +487,8 @@ impl TypedTool for LogTime {
             "ticket_total_hours",
             after
                 .as_ref()
-                .and_then(|t| t.get("timetaken"))
-                .and_then(Value::as_f64),
+                .and_then(|t| t.time_taken.as_ref())
+                .and_then(serde_json::Number::as_f64),
         );
         out.insert(
             "message".into(),

@@ -8,8 +8,9 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::args::positive_id;
-use super::shape::{self, int, put, text};
-use super::tickets::fetch_ticket;
+use super::shape::{self, int, put};
+use super::tickets::load_ticket;
+use crate::halo::records::{Ticket, TicketWrite, decode};
 use crate::mcp::registry::{TypedTool, typed};
 use crate::mcp::{CallContext, Effect, ToolError, ToolHandler};
 
@@ -50,7 +51,7 @@ fn changes(before: &Value, after: &Value) -> Vec<Value> {
     super::effects::changes_in(WATCHED, before, after)
 }
 
-fn pending_list(raw: &Value) -> String {
+fn pending_list(raw: &Ticket) -> String {
     let pending = shape::ai_suggestions(raw, false);
     if pending.is_empty() {
         return "It has no pending AI suggestions.".into();
@@ -75,7 +76,7 @@ impl TypedTool for ApplyAiSuggestion {
     async fn run(&self, ctx: &CallContext, args: ApplyArgs) -> Result<Value, ToolError> {
         let id = positive_id("ticket_id", args.ticket_id)?;
         let sid = positive_id("suggestion_id", args.suggestion_id)?;
-        let raw = fetch_ticket(ctx, id).await?;
+        let raw = load_ticket(ctx, id).await?;
         let all = shape::ai_suggestions(&raw, true);
         let Some(suggestion) = all.iter().find(|s| int(s, "id") == Some(sid)).cloned() else {
             return Err(ToolError::Failed(format!(
@@ -86,7 +87,7 @@ impl TypedTool for ApplyAiSuggestion {
         let before = shape::ticket(ctx, &raw, true).await;
         let mut out = Map::new();
         put(&mut out, "ticket_id", id);
-        put(&mut out, "summary", text(&raw, "summary"));
+        put(&mut out, "summary", decode::text(&raw.summary));
         let named = shape::named_suggestions(ctx, vec![suggestion.clone()]).await;
         out.insert(
             "suggestion".into(),
@@ -103,17 +104,19 @@ impl TypedTool for ApplyAiSuggestion {
             );
             return Ok(Value::Object(out));
         }
-        let saved = ctx
-            .halo
-            .post_one("Tickets", json!({"id": id, "_apply_ai_suggestions": [sid]}))
-            .await?;
+        let apply = TicketWrite {
+            id: Some(id),
+            apply_ai_suggestions: vec![sid],
+            ..TicketWrite::default()
+        };
+        let saved = ctx.halo.save_ticket(&apply).await?;
         // The saved record is the ticket as Halo now has it; read it back only if Halo
         // answered with something else.
-        let after_raw = if int(&saved, "id") == Some(id) {
+        let after_raw = if saved.id == Some(id) {
             saved
         } else {
             // Halo took the apply; a failed read-back must not read as "nothing was sent".
-            fetch_ticket(ctx, id).await.map_err(|e| match e {
+            load_ticket(ctx, id).await.map_err(|e| match e {
                 ToolError::Halo(e) => ToolError::Halo(e.for_write()),
                 other => other,
             })?
@@ -193,13 +196,14 @@ mod tests {
 
     #[test]
     fn a_wrong_id_lists_the_pending_suggestions() {
-        let raw = json!({"ai_suggestions": [
+        let raw: Ticket = decode::one(json!({"ai_suggestions": [
             {"id": 1, "summary": "Assign to Sam", "applied": false},
             {"id": 2, "summary": "Lower priority", "applied": true},
-        ]});
+        ]}))
+        .unwrap();
         let text = pending_list(&raw);
         assert!(text.contains("1 (Assign to Sam)"), "{text}");
         assert!(!text.contains("Lower priority"), "{text}");
-        assert!(pending_list(&json!({})).contains("no pending"));
+        assert!(pending_list(&Ticket::default()).contains("no pending"));
     }
 }

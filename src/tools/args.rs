@@ -207,12 +207,14 @@ pub enum TicketOrder {
 }
 
 impl TicketOrder {
-    pub fn halo_column(self) -> &'static str {
+    /// The search order this sorts by.
+    pub fn sort(self) -> crate::halo::records::TicketSort {
+        use crate::halo::records::TicketSort;
         match self {
-            TicketOrder::DateOpened => "dateoccurred",
-            TicketOrder::LastAction => "lastactiondate",
-            TicketOrder::Id => "id",
-            TicketOrder::FixBy => "fixbydate",
+            TicketOrder::DateOpened => TicketSort::DateOpened,
+            TicketOrder::LastAction => TicketSort::LastAction,
+            TicketOrder::Id => TicketSort::Id,
+            TicketOrder::FixBy => TicketSort::FixBy,
         }
     }
 

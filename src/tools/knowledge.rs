@@ -8,8 +8,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::args::{Paging, optional_text, positive_id};
-use super::shape::{self, int, put};
-use crate::halo::records::{AiMatch, Article, ArticleQuery, decode};
+use super::shape::{self, put};
+use crate::halo::records::{AiMatch, Article, ArticleQuery, TicketQuery, decode};
 use crate::halo::text::{html_to_text, truncate};
 use crate::mcp::registry::{TypedTool, typed};
 use crate::mcp::{CallContext, Effect, ToolError, ToolHandler};
@@ -245,10 +245,10 @@ impl TypedTool for GetTicketMatches {
             (false, _) => "halo_ai",
             (true, Some(summary)) => {
                 // One extra row, because the ticket itself usually matches its own summary.
-                let mut query = Paging::new(Some(1), Some(limit + 1))?.query();
-                query.push(("search", summary));
-                let page = ctx.halo.list("Tickets", "tickets", &query).await?;
-                for t in page.items.iter().filter(|t| int(t, "id") != Some(id)) {
+                let mut query = TicketQuery::new(Paging::new(Some(1), Some(limit + 1))?.request());
+                query.search = Some(summary);
+                let page = ctx.halo.tickets(&query).await?;
+                for t in page.items.iter().filter(|t| t.id != Some(id)) {
                     let shaped = shape::ticket(ctx, t, false).await;
                     let mut o = Map::new();
                     for key in ["id", "summary", "client_name", "status_name", "date_opened"] {

@@ -5,6 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::halo::lookups::LookupKind;
+use crate::halo::records::{Action, AiSuggestion, Ticket, decode};
 use crate::halo::text::{html_to_text, truncate};
 use crate::mcp::CallContext;
 
@@ -57,12 +58,28 @@ pub fn excerpt(raw: &Value, fields: &[&str], limit: usize) -> Option<String> {
 }
 
 /// Halo's SLA state codes spelled out: `I` inside the target, `O` outside it.
-pub fn sla_state(raw: &Value, field: &str) -> Option<&'static str> {
-    match text(raw, field)?.as_str() {
+fn sla_state(code: &Option<String>) -> Option<&'static str> {
+    match decode::text(code)?.as_str() {
         "I" | "i" => Some("inside"),
         "O" | "o" => Some("breached"),
         _ => None,
     }
+}
+
+/// A record's date as tools show it (see [`date`]).
+fn shown_date(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .and_then(crate::halo::dates::parse)
+        .map(crate::halo::dates::show)
+}
+
+/// Plain text of the first non-blank of `fields` (HTML converted), cut to `limit`.
+fn body_of(fields: &[&Option<String>], limit: usize) -> Option<String> {
+    fields
+        .iter()
+        .find_map(|f| decode::text(f))
+        .map(|html| truncate(&html_to_text(&html), limit))
 }
 
 /// Puts `value` under `key` unless it is null, keeping results compact.
@@ -76,81 +93,84 @@ pub fn put(map: &mut Map<String, Value>, key: &str, value: impl Into<Value>) {
 /// A name from the record itself, else from the lookup cache.
 async fn name(
     ctx: &CallContext,
-    raw: &Value,
-    name_field: &str,
+    given: &Option<String>,
     id: Option<i64>,
     kind: LookupKind,
 ) -> Option<String> {
-    if let Some(name) = text(raw, name_field) {
+    if let Some(name) = decode::text(given) {
         return Some(name);
     }
     ctx.lookups.name_of(&ctx.halo, kind, id?).await
 }
 
 /// A ticket as lists show it (`detailed = false`) or as one ticket is shown.
-pub async fn ticket(ctx: &CallContext, raw: &Value, detailed: bool) -> Value {
+pub async fn ticket(ctx: &CallContext, raw: &Ticket, detailed: bool) -> Value {
     let mut t = Map::new();
-    let status_id = int(raw, "status_id");
-    let type_id = int(raw, "tickettype_id");
-    let priority_id = int(raw, "priority_id");
-    let agent_id = int(raw, "agent_id").filter(|id| *id > 0);
-    put(&mut t, "id", int(raw, "id"));
-    put(&mut t, "summary", text(raw, "summary"));
+    let status_id = raw.status_id;
+    let type_id = raw.ticket_type_id;
+    let priority_id = raw.priority_id;
+    let agent_id = raw.agent_id.filter(|id| *id > 0);
+    put(&mut t, "id", raw.id);
+    put(&mut t, "summary", decode::text(&raw.summary));
     put(&mut t, "status_id", status_id);
     put(
         &mut t,
         "status_name",
-        name(ctx, raw, "status_name", status_id, LookupKind::Status).await,
+        name(ctx, &raw.status_name, status_id, LookupKind::Status).await,
     );
     put(&mut t, "tickettype_id", type_id);
     put(
         &mut t,
         "tickettype_name",
-        name(ctx, raw, "tickettype_name", type_id, LookupKind::TicketType).await,
+        name(ctx, &raw.ticket_type_name, type_id, LookupKind::TicketType).await,
     );
     put(&mut t, "priority_id", priority_id);
     put(
         &mut t,
         "priority_name",
-        name(ctx, raw, "priority_name", priority_id, LookupKind::Priority).await,
+        name(ctx, &raw.priority_name, priority_id, LookupKind::Priority).await,
     );
-    put(&mut t, "client_id", int(raw, "client_id"));
-    put(&mut t, "client_name", text(raw, "client_name"));
-    put(&mut t, "site_id", int(raw, "site_id"));
-    put(&mut t, "site_name", text(raw, "site_name"));
-    put(&mut t, "user_id", int(raw, "user_id"));
-    put(&mut t, "user_name", text(raw, "user_name"));
-    put(&mut t, "user_email", text(raw, "user_email"));
+    put(&mut t, "client_id", raw.client_id);
+    put(&mut t, "client_name", decode::text(&raw.client_name));
+    put(&mut t, "site_id", raw.site_id);
+    put(&mut t, "site_name", decode::text(&raw.site_name));
+    put(&mut t, "user_id", raw.user_id);
+    put(&mut t, "user_name", decode::text(&raw.user_name));
+    put(&mut t, "user_email", decode::text(&raw.user_email));
     put(&mut t, "agent_id", agent_id);
     put(
         &mut t,
         "agent_name",
         match agent_id {
-            Some(id) => name(ctx, raw, "agent_name", Some(id), LookupKind::Agent).await,
+            Some(id) => name(ctx, &raw.agent_name, Some(id), LookupKind::Agent).await,
             None => Some("Unassigned".to_string()),
         },
     );
-    put(&mut t, "team", text(raw, "team"));
-    put(&mut t, "date_opened", date(raw, "dateoccurred"));
-    put(&mut t, "last_action_date", date(raw, "lastactiondate"));
-    let respond_by = date(raw, "respondbydate");
-    let fix_by = date(raw, "fixbydate");
+    put(&mut t, "team", decode::text(&raw.team));
+    put(&mut t, "date_opened", shown_date(&raw.date_opened));
+    put(
+        &mut t,
+        "last_action_date",
+        shown_date(&raw.last_action_date),
+    );
+    let respond_by = shown_date(&raw.respond_by);
+    let fix_by = shown_date(&raw.fix_by);
     // Without a target (no SLA, or Halo's "not set" sentinel) there is no state to report.
     let response_state = respond_by
         .is_some()
-        .then(|| sla_state(raw, "slaresponsestate"))
+        .then(|| sla_state(&raw.sla_response_state))
         .flatten();
     let fix_state = fix_by
         .is_some()
-        .then(|| sla_state(raw, "slastate"))
+        .then(|| sla_state(&raw.sla_fix_state))
         .flatten();
     put(&mut t, "respond_by", respond_by);
     put(&mut t, "fix_by", fix_by);
     put(&mut t, "sla_response_state", response_state);
     if detailed {
         put(&mut t, "sla_fix_state", fix_state);
-        put(&mut t, "date_closed", date(raw, "dateclosed"));
-        if let Some(service_id) = int(raw, "service_id").filter(|id| *id > 0) {
+        put(&mut t, "date_closed", shown_date(&raw.date_closed));
+        if let Some(service_id) = raw.service_id.filter(|id| *id > 0) {
             put(&mut t, "service_id", service_id);
             put(
                 &mut t,
@@ -161,68 +181,60 @@ pub async fn ticket(ctx: &CallContext, raw: &Value, detailed: bool) -> Value {
         put(
             &mut t,
             "details",
-            body(raw, &["details_html", "details"], BODY_LIMIT),
+            body_of(&[&raw.details_html, &raw.details], BODY_LIMIT),
         );
-        put(&mut t, "category", text(raw, "category_1"));
-        put(
-            &mut t,
-            "impact",
-            raw.get("impact").cloned().filter(|v| !v.is_null()),
-        );
-        put(
-            &mut t,
-            "urgency",
-            raw.get("urgency").cloned().filter(|v| !v.is_null()),
-        );
-        put(
-            &mut t,
-            "on_hold",
-            raw.get("onhold").cloned().filter(|v| !v.is_null()),
-        );
+        put(&mut t, "category", decode::text(&raw.category));
+        put(&mut t, "impact", raw.impact.clone());
+        put(&mut t, "urgency", raw.urgency.clone());
+        put(&mut t, "on_hold", raw.on_hold);
         // Pending AI suggestions, so the model can offer apply_ai_suggestion with their ids.
         let pending = named_suggestions(ctx, ai_suggestions(raw, false)).await;
         if !pending.is_empty() {
             t.insert("ai_suggestions".into(), Value::Array(pending));
         }
-        if let Some(Value::Array(fields)) = raw.get("customfields") {
-            let custom: Vec<Value> = fields
-                .iter()
-                .filter_map(|f| {
-                    let label = text(f, "label").or_else(|| text(f, "name"))?;
-                    let value = f.get("display").or_else(|| f.get("value"))?.clone();
-                    (!value.is_null() && value != json!(""))
-                        .then(|| json!({"name": label, "value": value}))
-                })
-                .collect();
-            if !custom.is_empty() {
-                t.insert("custom_fields".into(), Value::Array(custom));
-            }
+        let custom = custom_fields(raw);
+        if !custom.is_empty() {
+            t.insert("custom_fields".into(), Value::Array(custom));
         }
     } else {
         put(
             &mut t,
             "details_excerpt",
-            excerpt(raw, &["details", "details_html"], EXCERPT_LIMIT),
+            [&raw.details, &raw.details_html]
+                .iter()
+                .find_map(|f| f.as_deref())
+                .map(|html| crate::halo::text::html_excerpt(html, EXCERPT_LIMIT))
+                .filter(|s| !s.is_empty()),
         );
     }
     Value::Object(t)
 }
 
+/// The custom fields that have a value, as `{name, value}`: the label (else the field name)
+/// and Halo's display form when it sent one (a display sent as null means no value).
+fn custom_fields(raw: &Ticket) -> Vec<Value> {
+    raw.custom()
+        .iter()
+        .filter_map(|f| {
+            let label = decode::text(&f.label).or_else(|| decode::text(&f.name))?;
+            let value = f.display.as_ref().or(f.value.as_ref())?;
+            (!value.is_blank()).then(|| json!({"name": label, "value": value}))
+        })
+        .collect()
+}
+
 /// One ticket action (note, e-mail, status change ...), with names next to the status and
 /// agent it set.
-pub async fn action(ctx: &CallContext, raw: &Value) -> Value {
-    let mut a = match action_fields(raw) {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    };
-    if let Some(id) = int(raw, "new_status").filter(|v| *v > 0) {
+pub async fn action(ctx: &CallContext, raw: &Action) -> Value {
+    let mut a = action_fields(raw);
+    if let Some(id) = raw.new_status.filter(|v| *v > 0) {
         put(
             &mut a,
             "new_status_name",
             ctx.lookups.name_of(&ctx.halo, LookupKind::Status, id).await,
         );
     }
-    if let Some(id) = int(raw, "new_agent").filter(|v| *v > 0) {
+    if let Some(id) = raw.new_agent.filter(|v| *v > 0) {
         put(
             &mut a,
             "new_agent_name",
@@ -232,70 +244,49 @@ pub async fn action(ctx: &CallContext, raw: &Value) -> Value {
     Value::Object(a)
 }
 
-fn action_fields(raw: &Value) -> Value {
+fn action_fields(raw: &Action) -> Map<String, Value> {
     let mut a = Map::new();
-    put(&mut a, "id", int(raw, "id"));
-    put(&mut a, "ticket_id", int(raw, "ticket_id"));
-    put(&mut a, "outcome", text(raw, "outcome"));
-    put(&mut a, "who", text(raw, "who"));
+    put(&mut a, "id", raw.id);
+    put(&mut a, "ticket_id", raw.ticket_id);
+    put(&mut a, "outcome", decode::text(&raw.outcome));
+    put(&mut a, "who", decode::text(&raw.who));
     put(
         &mut a,
         "date",
-        date(raw, "datetime").or_else(|| date(raw, "actiondatecreated")),
+        shown_date(&raw.date).or_else(|| shown_date(&raw.date_created)),
     );
-    put(
-        &mut a,
-        "note",
-        body(raw, &["note_html", "note"], NOTE_LIMIT),
-    );
-    put(
-        &mut a,
-        "private",
-        raw.get("hiddenfromuser").cloned().filter(|v| !v.is_null()),
-    );
+    put(&mut a, "note", action_note(raw));
+    put(&mut a, "private", raw.private);
     put(
         &mut a,
         "time_taken_hours",
-        raw.get("timetaken")
-            .cloned()
-            .filter(|v| !v.is_null() && v != &json!(0) && v != &json!(0.0)),
+        raw.time_taken
+            .clone()
+            .filter(|n| n.as_f64().is_none_or(|h| h != 0.0)),
     );
-    put(
-        &mut a,
-        "new_status",
-        int(raw, "new_status").filter(|v| *v > 0),
-    );
-    put(
-        &mut a,
-        "new_agent",
-        int(raw, "new_agent").filter(|v| *v > 0),
-    );
-    Value::Object(a)
+    put(&mut a, "new_status", raw.new_status.filter(|v| *v > 0));
+    put(&mut a, "new_agent", raw.new_agent.filter(|v| *v > 0));
+    a
+}
+
+/// An action's note as plain text, cut to [`NOTE_LIMIT`].
+pub fn action_note(raw: &Action) -> Option<String> {
+    body_of(&[&raw.note_html, &raw.note], NOTE_LIMIT)
 }
 
 /// A ticket's AI suggestions (`AiSuggestionFault`): only pending ones unless `include_applied`.
-pub fn ai_suggestions(raw: &Value, include_applied: bool) -> Vec<Value> {
-    let Some(Value::Array(list)) = raw.get("ai_suggestions") else {
-        return Vec::new();
-    };
-    list.iter()
-        .filter(|s| include_applied || s.get("applied").and_then(Value::as_bool) != Some(true))
+pub fn ai_suggestions(raw: &Ticket, include_applied: bool) -> Vec<Value> {
+    raw.suggestions()
+        .iter()
+        .filter(|s| include_applied || s.applied != Some(true))
         .map(|s| {
             let mut m = Map::new();
-            put(&mut m, "id", int(s, "id"));
-            put(&mut m, "summary", text(s, "summary"));
+            put(&mut m, "id", s.id);
+            put(&mut m, "summary", decode::text(&s.summary));
             put(&mut m, "field", suggestion_field(s).map(|(label, _)| label));
-            put(
-                &mut m,
-                "new_value",
-                text(s, "new_value").or_else(|| int(s, "new_value").map(|v| v.to_string())),
-            );
-            put(
-                &mut m,
-                "applied",
-                s.get("applied").and_then(Value::as_bool).unwrap_or(false),
-            );
-            put(&mut m, "applied_date", date(s, "applied_date"));
+            put(&mut m, "new_value", decode::text(&s.new_value));
+            put(&mut m, "applied", s.applied.unwrap_or(false));
+            put(&mut m, "applied_date", shown_date(&s.applied_date));
             Value::Object(m)
         })
         .collect()
@@ -303,8 +294,8 @@ pub fn ai_suggestions(raw: &Value, include_applied: bool) -> Vec<Value> {
 
 /// The ticket field an AI suggestion sets (Halo's `AiSuggestion.type`: 1 priority, 2 ticket
 /// type, 3 team, 4 agent, 5 status) and the lookup its `new_value` id belongs to.
-fn suggestion_field(s: &Value) -> Option<(&'static str, Option<LookupKind>)> {
-    match int(s, "type")? {
+fn suggestion_field(s: &AiSuggestion) -> Option<(&'static str, Option<LookupKind>)> {
+    match s.field? {
         1 => Some(("priority", Some(LookupKind::Priority))),
         2 => Some(("ticket type", Some(LookupKind::TicketType))),
         3 => Some(("team", None)),
@@ -362,14 +353,57 @@ mod tests {
 
     #[test]
     fn pending_ai_suggestions_are_listed() {
-        let raw = json!({"ai_suggestions": [
+        let raw: Ticket = decode::one(json!({"ai_suggestions": [
             {"id": 1, "summary": "Lower priority", "new_value": "4", "applied": false},
             {"id": 2, "summary": "Assign", "new_value": "2", "applied": true},
-        ]});
+        ]}))
+        .unwrap();
         let pending = ai_suggestions(&raw, false);
         assert_eq!(pending.len(), 1);
         assert_eq!(pending[0]["id"], 1);
         assert_eq!(ai_suggestions(&raw, true).len(), 2);
-        assert!(ai_suggestions(&json!({}), true).is_empty());
+        assert!(ai_suggestions(&Ticket::default(), true).is_empty());
+    }
+
+    #[test]
+    fn custom_fields_show_their_label_and_display_value_and_skip_empty_ones() {
+        let raw: Ticket = decode::one(json!({"customfields": [
+            {"name": "CFasset", "label": "Asset", "display": "Laptop 7", "value": 7},
+            {"name": "CFcount", "value": 3},
+            {"name": "CFgone", "label": "Gone", "display": null, "value": "x"},
+            {"name": "CFblank", "label": "Blank", "value": ""},
+            {"label": " ", "value": "no name"},
+            {"name": "CFmulti", "label": "Tags", "value": [{"id": 1, "name": "a"}]},
+        ]}))
+        .unwrap();
+        assert_eq!(
+            Value::Array(custom_fields(&raw)),
+            json!([
+                {"name": "Asset", "value": "Laptop 7"},
+                {"name": "CFcount", "value": 3},
+                {"name": "Tags", "value": [{"id": 1, "name": "a"}]},
+            ])
+        );
+    }
+
+    #[test]
+    fn action_fields_keep_halo_numbers_and_drop_empty_ones() {
+        let raw: Action = decode::one(json!({
+            "id": 4, "ticket_id": 9, "note_html": "<p>Done</p>", "hiddenfromuser": true,
+            "timetaken": 1.0, "new_status": 0, "datetime": "2026-11-24T09:30:05.1234567"
+        }))
+        .unwrap();
+        let a = Value::Object(action_fields(&raw));
+        assert_eq!(a["time_taken_hours"].to_string(), "1.0");
+        assert_eq!(a["note"], "Done");
+        assert_eq!(a["private"], true);
+        assert_eq!(a["date"], "2026-11-24T09:30:05Z");
+        assert!(a.get("new_status").is_none());
+        let none: Action = decode::one(json!({"timetaken": 0})).unwrap();
+        assert!(
+            Value::Object(action_fields(&none))
+                .get("time_taken_hours")
+                .is_none()
+        );
     }
 }

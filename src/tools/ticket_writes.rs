@@ -11,8 +11,9 @@ use serde_json::{Map, Value, json};
 use super::args::{me, optional_text, positive_id, required_text, resolve_agent, resolve_opt};
 use super::services::resolve_service;
 use super::shape::{self, int, put, text};
-use super::tickets::fetch_ticket;
+use super::tickets::load_ticket;
 use crate::halo::lookups::{LookupKind, Named};
+use crate::halo::records::{CustomFieldWrite, TicketWrite};
 use crate::mcp::registry::{TypedTool, typed};
 use crate::mcp::{CallContext, Effect, ToolError, ToolHandler};
 
@@ -146,41 +147,32 @@ pub async fn create_ticket(ctx: &CallContext, t: NewTicket) -> Result<Value, Too
         None => None,
     };
 
-    let mut body = Map::new();
-    body.insert("summary".into(), json!(summary));
-    body.insert("tickettype_id".into(), json!(ticket_type.id));
-    if let Some(details) = optional_text(t.details.as_deref()) {
-        body.insert("details_html".into(), json!(shape::html_body(&details)));
-    }
-    put(
-        &mut body,
-        "client_id",
-        placement.client.as_ref().map(|c| c.0),
-    );
-    put(&mut body, "site_id", placement.site.as_ref().map(|s| s.0));
-    put(&mut body, "user_id", placement.user.as_ref().map(|u| u.0));
-    put(&mut body, "agent_id", agent.as_ref().map(|a| a.0));
-    // Halo's ticket record takes the team by name.
-    put(&mut body, "team", team.as_ref().map(|t| t.name.clone()));
-    put(&mut body, "priority_id", priority);
-    put(&mut body, "status_id", status);
-    put(
-        &mut body,
-        "category_1",
-        optional_text(t.category.as_deref()),
-    );
-    put(&mut body, "service_id", service.as_ref().map(|s| s.id));
-    put(&mut body, "template_id", t.template_id);
-    if !t.custom_fields.is_empty() {
-        let fields: Vec<Value> = t
+    let body = TicketWrite {
+        summary: Some(summary),
+        ticket_type_id: Some(ticket_type.id),
+        details_html: optional_text(t.details.as_deref()).map(|d| shape::html_body(&d)),
+        client_id: placement.client.as_ref().map(|c| c.0),
+        site_id: placement.site.as_ref().map(|s| s.0),
+        user_id: placement.user.as_ref().map(|u| u.0),
+        agent_id: agent.as_ref().map(|a| a.0),
+        team: team.as_ref().map(|t| t.name.clone()),
+        priority_id: priority,
+        status_id: status,
+        category: optional_text(t.category.as_deref()),
+        service_id: service.as_ref().map(|s| s.id),
+        template_id: t.template_id,
+        custom_fields: t
             .custom_fields
             .iter()
-            .map(|(id, value)| json!({"id": id, "value": value}))
-            .collect();
-        body.insert("customfields".into(), Value::Array(fields));
-    }
+            .map(|(id, value)| CustomFieldWrite {
+                id: *id,
+                value: value.clone(),
+            })
+            .collect(),
+        ..TicketWrite::default()
+    };
 
-    let saved = ctx.halo.post_one("Tickets", Value::Object(body)).await?;
+    let saved = ctx.halo.save_ticket(&body).await?;
     let mut out = shape::ticket(ctx, &saved, false).await;
     // Halo's answer may leave out names it did not denormalise; fill them from what was resolved.
     if let Value::Object(m) = &mut out {
@@ -269,7 +261,7 @@ impl TypedTool for AssignTicketToMe {
             Some(t) => Some(ctx.lookups.resolve(&ctx.halo, LookupKind::Team, &t).await?),
             None => None,
         };
-        let before = shape::ticket(ctx, &fetch_ticket(ctx, id).await?, false).await;
+        let before = shape::ticket(ctx, &load_ticket(ctx, id).await?, false).await;
         let me = me(ctx).await?;
         let my_id = int(&me, "id").ok_or_else(|| {
             ToolError::Failed("Halo did not say which agent you are (Agent/me has no id)".into())
@@ -302,11 +294,13 @@ impl TypedTool for AssignTicketToMe {
             );
             return Ok(Value::Object(out));
         }
-        let mut body = Map::new();
-        body.insert("id".into(), json!(id));
-        body.insert("agent_id".into(), json!(my_id));
-        put(&mut body, "team", team.as_ref().map(|t| t.name.clone()));
-        let saved = ctx.halo.post_one("Tickets", Value::Object(body)).await?;
+        let body = TicketWrite {
+            id: Some(id),
+            agent_id: Some(my_id),
+            team: team.as_ref().map(|t| t.name.clone()),
+            ..TicketWrite::default()
+        };
+        let saved = ctx.halo.save_ticket(&body).await?;
         let after = shape::ticket(ctx, &saved, false).await;
         put(
             &mut out,

@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 
 use super::args::{Paging, TicketOrder, positive_id, resolve_agent, resolve_opt};
 use super::shape;
+use crate::halo::HaloError;
 use crate::halo::lookups::LookupKind;
+use crate::halo::records::{Ticket, TicketQuery, TicketSort};
 use crate::mcp::registry::{TypedTool, typed};
 use crate::mcp::{CallContext, Effect, ToolError, ToolHandler};
 
@@ -77,43 +79,29 @@ impl TypedTool for SearchTickets {
     type Args = SearchArgs;
     async fn run(&self, ctx: &CallContext, args: SearchArgs) -> Result<Value, ToolError> {
         let paging = Paging::new(args.page, args.page_size)?;
-        let mut query = paging.query();
-        if let Some(text) = args
+        let mut query = TicketQuery::new(paging.request());
+        query.search = args
             .query
             .as_deref()
             .map(str::trim)
             .filter(|t| !t.is_empty())
-        {
-            query.push(("search", text.to_string()));
-        }
-        if let Some(id) = resolve_opt(ctx, LookupKind::Status, args.status.as_deref()).await? {
-            query.push(("status_id", id.to_string()));
-        }
-        if let Some(id) =
-            resolve_opt(ctx, LookupKind::TicketType, args.ticket_type.as_deref()).await?
-        {
-            // The /Tickets list filters ticket types by `requesttype_id`; Halo's OpenAPI
-            // document has no `tickettype_id` parameter there, so it would be ignored.
-            query.push(("requesttype_id", id.to_string()));
-        }
+            .map(str::to_string);
+        query.status_id = resolve_opt(ctx, LookupKind::Status, args.status.as_deref()).await?;
+        query.ticket_type_id =
+            resolve_opt(ctx, LookupKind::TicketType, args.ticket_type.as_deref()).await?;
         if let Some(agent) = args.agent.as_deref().filter(|a| !a.trim().is_empty()) {
             let (id, _) = resolve_agent(ctx, agent).await?;
-            query.push(("agent_id", id.to_string()));
+            query.agent_id = Some(id);
         }
         let client_id = resolve_opt(ctx, LookupKind::Client, args.customer.as_deref()).await?;
-        if let Some(id) = client_id {
-            query.push(("client_id", id.to_string()));
-        }
+        query.client_id = client_id;
         if let Some(user) = args.end_user.as_deref().filter(|u| !u.trim().is_empty()) {
             let user = super::args::resolve_hinted(ctx, LookupKind::User, user, client_id).await?;
-            query.push(("user_id", user.id.to_string()));
+            query.user_id = Some(user.id);
         }
-        if args.open_only == Some(true) {
-            query.push(("open_only", "true".into()));
-        }
+        query.open_only = args.open_only == Some(true);
         let order = args.order_by.unwrap_or(TicketOrder::DateOpened);
-        query.push(("order", order.halo_column().into()));
-        query.push(("orderdesc", args.descending.unwrap_or(true).to_string()));
+        query.order = Some((order.sort(), args.descending.unwrap_or(true)));
         let mut out = list_tickets(ctx, &query, paging).await?;
         if let Some(field) = order.shown_as() {
             unset_last(&mut out["tickets"], field);
@@ -131,13 +119,13 @@ fn unset_last(tickets: &mut Value, field: &str) {
     }
 }
 
-/// Runs a ticket list query and shapes the page.
+/// Runs a ticket search and shapes the page.
 pub async fn list_tickets(
     ctx: &CallContext,
-    query: &[(&str, String)],
+    query: &TicketQuery,
     paging: Paging,
 ) -> Result<Value, ToolError> {
-    let page = ctx.halo.list("Tickets", "tickets", query).await?;
+    let page = ctx.halo.tickets(query).await?;
     let mut tickets = Vec::with_capacity(page.items.len());
     for raw in &page.items {
         tickets.push(shape::ticket(ctx, raw, false).await);
@@ -147,21 +135,17 @@ pub async fn list_tickets(
     Ok(out)
 }
 
-/// One ticket with its details (`GET /Tickets/{id}?includedetails=true`); a missing ticket is
-/// the plain "Ticket N was not found in Halo." every ticket tool reports.
-pub async fn fetch_ticket(ctx: &CallContext, id: i64) -> Result<Value, ToolError> {
-    ctx.halo
-        .get(
-            &format!("Tickets/{id}"),
-            &[("includedetails", "true".into())],
-        )
-        .await
-        .map_err(|e| match e {
-            e if e.is_not_found() => {
-                ToolError::Failed(format!("Ticket {id} was not found in Halo."))
-            }
-            other => other.into(),
-        })
+/// One ticket with its details; a missing ticket is the plain "Ticket N was not found in
+/// Halo." every ticket tool reports.
+pub async fn load_ticket(ctx: &CallContext, id: i64) -> Result<Ticket, ToolError> {
+    ctx.halo.ticket(id).await.map_err(|e| ticket_error(id, e))
+}
+
+fn ticket_error(id: i64, error: HaloError) -> ToolError {
+    match error {
+        e if e.is_not_found() => ToolError::Failed(format!("Ticket {id} was not found in Halo.")),
+        other => other.into(),
+    }
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -185,17 +169,10 @@ impl TypedTool for GetTicket {
                 "recent_actions must be between 0 and 50".into(),
             ));
         }
-        let raw = fetch_ticket(ctx, id).await?;
+        let raw = load_ticket(ctx, id).await?;
         let mut ticket = shape::ticket(ctx, &raw, true).await;
         if limit > 0 {
-            let actions = ctx
-                .halo
-                .list(
-                    "Actions",
-                    "actions",
-                    &[("ticket_id", id.to_string()), ("excludesys", "true".into())],
-                )
-                .await?;
+            let actions = ctx.halo.ticket_actions(id).await?;
             let mut recent: Vec<Value> = Vec::with_capacity(actions.items.len());
             for raw in &actions.items {
                 let mut action = shape::action(ctx, raw).await;
@@ -233,11 +210,10 @@ impl TypedTool for GetAssignedTickets {
         let paging = Paging::new(args.page, args.page_size)?;
         let (agent_id, agent_name) =
             resolve_agent(ctx, args.agent.as_deref().unwrap_or("me")).await?;
-        let mut query = paging.query();
-        query.push(("agent_id", agent_id.to_string()));
-        query.push(("open_only", "true".into()));
-        query.push(("order", "lastactiondate".into()));
-        query.push(("orderdesc", "true".into()));
+        let mut query = TicketQuery::new(paging.request());
+        query.agent_id = Some(agent_id);
+        query.open_only = true;
+        query.order = Some((TicketSort::LastAction, true));
         let mut out = list_tickets(ctx, &query, paging).await?;
         out["agent"] = json!({"id": agent_id, "name": agent_name});
         Ok(out)

@@ -22,6 +22,7 @@ mod load;
 mod mcp_protocol;
 mod resources;
 mod rmcp_client;
+mod ticket_records;
 mod tools_dates;
 mod tools_kb;
 mod tools_openapi;

@@ -1,48 +1,39 @@
-//! Single records, as the resources read them: the paths, query names and paging of
-//! `GET /Tickets/{id}` and `GET /Actions` (halo-api.md §4.2), and the typed records of the
-//! entities moved to them so far ([`service`], [`automation`], [`article`], [`report`],
-//! [`ticket_match`]), read through [`decode`].
+//! Typed Halo records, read through [`decode`], and the typed calls that read and write them:
+//! tickets and actions ([`ticket`], [`action`]), the knowledge base ([`article`]), Halo AI's
+//! ticket matches ([`ticket_match`]), reports ([`report`]), services ([`service`]) and runbooks
+//! ([`automation`]).
 
+pub mod action;
 pub mod article;
 pub mod automation;
 pub mod decode;
 pub mod report;
 pub mod service;
+pub mod ticket;
+#[cfg(test)]
+mod ticket_calls_tests;
 pub mod ticket_match;
 #[cfg(test)]
 mod wire_tests;
 
+pub use action::{Action, ActionWrite};
 pub use article::{Article, ArticleOrder, ArticleQuery};
 pub use automation::{Runbook, RunbookAnswer};
 pub use decode::{Record, Records};
 pub use report::{Cell, ReportFailure, ReportProfile, ReportQuery, ReportRun, ReportSummary, Row};
 pub use service::{Service, ServiceQuery};
+pub use ticket::{
+    AiSuggestion, CustomField, CustomFieldWrite, FieldValue, Ticket, TicketQuery, TicketSort,
+    TicketWrite,
+};
 pub use ticket_match::{AiMatch, TicketMatches};
 
 use serde_json::Value;
 
-use super::{HaloError, HaloSession, Page};
+use super::HaloError;
+use super::error::NotSent;
 
-/// One ticket with its details and the names Halo adds to a single record.
-pub async fn ticket(session: &HaloSession, id: i64) -> Result<Value, HaloError> {
-    session
-        .get(
-            &format!("Tickets/{id}"),
-            &[("includedetails", "true".into())],
-        )
-        .await
-}
-
-/// A ticket's actions without system actions, in Halo's order.
-pub async fn ticket_actions(session: &HaloSession, ticket_id: i64) -> Result<Page, HaloError> {
-    session
-        .list(
-            "Actions",
-            "actions",
-            &[
-                ("ticket_id", ticket_id.to_string()),
-                ("excludesys", "true".into()),
-            ],
-        )
-        .await
+/// A typed write body as the JSON `POST` sends.
+fn body(write: &impl serde::Serialize) -> Result<Value, HaloError> {
+    serde_json::to_value(write).map_err(|e| NotSent::Request(e.to_string()).into())
 }

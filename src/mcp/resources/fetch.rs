@@ -2,12 +2,10 @@
 //! `GET /KBArticle/{id}`, one ticket is `GET /Tickets/{id}` plus its actions, one list page is
 //! one `GET /KBArticle`. Unknown and forbidden records are both "not found" to the client.
 
-use serde_json::Value;
-
 use super::markdown;
 use super::uri::ResourceUri;
-use crate::halo::records::{ArticleOrder, ArticleQuery, decode};
-use crate::halo::{HaloError, LookupKind, PageRequest, Rejection, records};
+use crate::halo::records::{ArticleOrder, ArticleQuery, Ticket, decode};
+use crate::halo::{HaloError, LookupKind, PageRequest, Rejection};
 use crate::mcp::CallContext;
 
 /// Articles per `resources/list` page.
@@ -46,19 +44,15 @@ fn not_found(uri: ResourceUri, error: HaloError) -> ReadError {
 pub async fn document(ctx: &CallContext, uri: ResourceUri) -> Result<String, ReadError> {
     match uri {
         ResourceUri::Ticket(id) => {
-            let mut raw = records::ticket(&ctx.halo, id)
-                .await
-                .map_err(|e| not_found(uri, e))?;
-            fill_names(ctx, &mut raw).await;
-            let actions = records::ticket_actions(&ctx.halo, id)
-                .await
-                .map_err(ReadError::Halo)?;
+            let mut ticket = ctx.halo.ticket(id).await.map_err(|e| not_found(uri, e))?;
+            fill_names(ctx, &mut ticket).await;
+            let actions = ctx.halo.ticket_actions(id).await.map_err(ReadError::Halo)?;
             let total = actions.items.len();
             let mut recent = actions.items;
-            recent.sort_by_key(|a| std::cmp::Reverse(a.get("id").and_then(Value::as_i64)));
+            recent.sort_by_key(|a| std::cmp::Reverse(a.id));
             recent.truncate(RECENT_ACTIONS);
             Ok(markdown::cap(
-                markdown::ticket(&raw, &recent, total),
+                markdown::ticket(&ticket, &recent, total),
                 "Use get_ticket for the ticket's fields and actions.",
             ))
         }
@@ -73,28 +67,34 @@ pub async fn document(ctx: &CallContext, uri: ResourceUri) -> Result<String, Rea
 }
 
 /// Halo's single-ticket object may carry ids without names; the cached lookups fill them in.
-async fn fill_names(ctx: &CallContext, raw: &mut Value) {
+async fn fill_names(ctx: &CallContext, ticket: &mut Ticket) {
     let pairs = [
-        ("status_name", "status_id", LookupKind::Status),
-        ("tickettype_name", "tickettype_id", LookupKind::TicketType),
-        ("priority_name", "priority_id", LookupKind::Priority),
-        ("agent_name", "agent_id", LookupKind::Agent),
+        (
+            &mut ticket.status_name,
+            ticket.status_id,
+            LookupKind::Status,
+        ),
+        (
+            &mut ticket.ticket_type_name,
+            ticket.ticket_type_id,
+            LookupKind::TicketType,
+        ),
+        (
+            &mut ticket.priority_name,
+            ticket.priority_id,
+            LookupKind::Priority,
+        ),
+        (&mut ticket.agent_name, ticket.agent_id, LookupKind::Agent),
     ];
-    for (name_field, id_field, kind) in pairs {
-        let has_name = raw
-            .get(name_field)
-            .and_then(Value::as_str)
-            .is_some_and(|s| !s.trim().is_empty());
-        let Some(id) = raw.get(id_field).and_then(Value::as_i64) else {
+    for (name, id, kind) in pairs {
+        let Some(id) = id else {
             continue;
         };
-        if has_name {
+        if name.as_deref().is_some_and(|s| !s.trim().is_empty()) {
             continue;
         }
-        if let Some(name) = ctx.lookups.name_of(&ctx.halo, kind, id).await
-            && let Value::Object(map) = raw
-        {
-            map.insert(name_field.into(), Value::String(name));
+        if let Some(found) = ctx.lookups.name_of(&ctx.halo, kind, id).await {
+            *name = Some(found);
         }
     }
 }

@@ -1,9 +1,7 @@
 //! The resources' documents: a Halo ticket or knowledge-base article as readable Markdown,
 //! bodies turned from HTML into text, the whole within the result cap with a note when cut.
 
-use serde_json::Value;
-
-use crate::halo::records::{Article, decode};
+use crate::halo::records::{Action, Article, Ticket, decode};
 use crate::halo::text::{html_to_text, truncate};
 use crate::mcp::result::MAX_RESULT_BYTES;
 
@@ -14,30 +12,6 @@ pub const MIME_TYPE: &str = "text/markdown";
 const SECTION_CHARS: usize = 40_000;
 /// Longest action note, in characters.
 const NOTE_CHARS: usize = 4_000;
-
-fn int(raw: &Value, field: &str) -> Option<i64> {
-    raw.get(field).and_then(|v| {
-        v.as_i64()
-            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
-    })
-}
-
-fn text(raw: &Value, field: &str) -> Option<String> {
-    raw.get(field)
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-}
-
-/// Plain text of the first present body field, cut to `limit` characters.
-fn body(raw: &Value, fields: &[&str], limit: usize) -> Option<String> {
-    fields
-        .iter()
-        .find_map(|f| text(raw, f))
-        .map(|html| truncate(&html_to_text(&html), limit))
-        .filter(|t| !t.is_empty())
-}
 
 /// One line of text for a heading or a field: line breaks become spaces.
 fn inline(value: &str) -> String {
@@ -78,54 +52,57 @@ fn with_state(date: Option<String>, state: Option<String>) -> Option<String> {
 
 /// A ticket with names already filled in (`status_name`, `agent_name` …) and its most recent
 /// actions, newest first; `total_actions` is how many the ticket has.
-pub fn ticket(raw: &Value, actions: &[Value], total_actions: usize) -> String {
-    let id = int(raw, "id").unwrap_or_default();
-    let summary = text(raw, "summary").unwrap_or_else(|| "(no summary)".into());
+pub fn ticket(t: &Ticket, actions: &[Action], total_actions: usize) -> String {
+    let id = t.id.unwrap_or_default();
+    let summary = decode::text(&t.summary).unwrap_or_else(|| "(no summary)".into());
     let mut out = format!("# Ticket {id}: {}\n\n", inline(&summary));
-    field(&mut out, "Status", text(raw, "status_name"));
-    field(&mut out, "Type", text(raw, "tickettype_name"));
-    field(&mut out, "Priority", text(raw, "priority_name"));
-    let site = text(raw, "site_name").map(|s| format!(" (site: {s})"));
+    field(&mut out, "Status", decode::text(&t.status_name));
+    field(&mut out, "Type", decode::text(&t.ticket_type_name));
+    field(&mut out, "Priority", decode::text(&t.priority_name));
+    let site = decode::text(&t.site_name).map(|s| format!(" (site: {s})"));
     field(
         &mut out,
         "Customer",
-        text(raw, "client_name").map(|c| c + site.as_deref().unwrap_or("")),
+        decode::text(&t.client_name).map(|c| c + site.as_deref().unwrap_or("")),
     );
-    let email = text(raw, "user_email").map(|e| format!(" <{e}>"));
+    let email = decode::text(&t.user_email).map(|e| format!(" <{e}>"));
     field(
         &mut out,
         "End user",
-        text(raw, "user_name").map(|u| u + email.as_deref().unwrap_or("")),
+        decode::text(&t.user_name).map(|u| u + email.as_deref().unwrap_or("")),
     );
-    let agent = match int(raw, "agent_id").filter(|a| *a > 0) {
-        Some(_) => text(raw, "agent_name"),
+    let agent = match t.agent_id.filter(|a| *a > 0) {
+        Some(_) => decode::text(&t.agent_name),
         None => Some("Unassigned".into()),
     };
-    let team = text(raw, "team").map(|t| format!(" (team: {t})"));
+    let team = decode::text(&t.team).map(|t| format!(" (team: {t})"));
     field(
         &mut out,
         "Agent",
         agent.map(|a| a + team.as_deref().unwrap_or("")),
     );
-    field(&mut out, "Category", text(raw, "category_1"));
-    field(&mut out, "Opened", text(raw, "dateoccurred"));
-    field(&mut out, "Last action", text(raw, "lastactiondate"));
-    field(&mut out, "Closed", text(raw, "dateclosed"));
+    field(&mut out, "Category", decode::text(&t.category));
+    field(&mut out, "Opened", decode::text(&t.date_opened));
+    field(&mut out, "Last action", decode::text(&t.last_action_date));
+    field(&mut out, "Closed", decode::text(&t.date_closed));
 
     let mut sla = String::new();
     field(
         &mut sla,
         "Respond by",
         with_state(
-            text(raw, "respondbydate"),
-            sla_state(text(raw, "slaresponsestate")),
+            decode::text(&t.respond_by),
+            sla_state(decode::text(&t.sla_response_state)),
         ),
     );
-    field(&mut sla, "Responded", text(raw, "responsedate"));
+    field(&mut sla, "Responded", decode::text(&t.responded));
     field(
         &mut sla,
         "Fix by",
-        with_state(text(raw, "fixbydate"), sla_state(text(raw, "slastate"))),
+        with_state(
+            decode::text(&t.fix_by),
+            sla_state(decode::text(&t.sla_fix_state)),
+        ),
     );
     if !sla.is_empty() {
         out.push_str("\n## SLA\n\n");
@@ -134,7 +111,7 @@ pub fn ticket(raw: &Value, actions: &[Value], total_actions: usize) -> String {
 
     out.push_str("\n## Details\n\n");
     out.push_str(
-        &body(raw, &["details_html", "details"], SECTION_CHARS)
+        &body_of(&[&t.details_html, &t.details], SECTION_CHARS)
             .unwrap_or_else(|| "(no details)".into()),
     );
     out.push('\n');
@@ -153,20 +130,29 @@ pub fn ticket(raw: &Value, actions: &[Value], total_actions: usize) -> String {
     out
 }
 
-fn action_section(raw: &Value) -> String {
+/// Plain text of the first non-blank body of a record, cut to `limit` characters.
+fn body_of(fields: &[&Option<String>], limit: usize) -> Option<String> {
+    fields
+        .iter()
+        .find_map(|f| decode::text(f))
+        .map(|html| truncate(&html_to_text(&html), limit))
+        .filter(|t| !t.is_empty())
+}
+
+fn action_section(a: &Action) -> String {
     let mut heading: Vec<String> = Vec::new();
-    heading.extend(text(raw, "datetime").or_else(|| text(raw, "actiondatecreated")));
-    heading.extend(text(raw, "who"));
-    heading.extend(text(raw, "outcome"));
-    if raw.get("hiddenfromuser").and_then(Value::as_bool) == Some(true) {
+    heading.extend(decode::text(&a.date).or_else(|| decode::text(&a.date_created)));
+    heading.extend(decode::text(&a.who));
+    heading.extend(decode::text(&a.outcome));
+    if a.private == Some(true) {
         heading.push("private".into());
     }
     let heading = if heading.is_empty() {
-        format!("Action {}", int(raw, "id").unwrap_or_default())
+        format!("Action {}", a.id.unwrap_or_default())
     } else {
         inline(&heading.join(" · "))
     };
-    let note = body(raw, &["note_html", "note"], NOTE_CHARS).unwrap_or_else(|| "(no note)".into());
+    let note = body_of(&[&a.note_html, &a.note], NOTE_CHARS).unwrap_or_else(|| "(no note)".into());
     format!("\n### {heading}\n\n{note}\n")
 }
 
@@ -233,7 +219,7 @@ mod tests {
 
     #[test]
     fn a_ticket_reads_as_markdown() {
-        let raw = json!({
+        let raw: Ticket = decode::one(json!({
             "id": 1001, "summary": "Outlook\nprompts", "status_name": "In Progress",
             "client_name": "Acorn Construction", "site_name": "Acorn HQ",
             "user_name": "Ben Castle", "user_email": "Ben.Castle@contoso.com",
@@ -241,9 +227,11 @@ mod tests {
             "respondbydate": "2026-11-20T10:00:00", "slaresponsestate": "O",
             "fixbydate": "2026-11-21T10:00:00", "slastate": "I",
             "details_html": "<p>Since <b>Monday</b></p>",
-        });
-        let actions = [json!({"id": 9, "who": "Sam Taylor", "outcome": "Email",
-            "datetime": "2026-11-20T09:00:00", "note_html": "<p>Called Ben</p>", "hiddenfromuser": true})];
+        }))
+        .unwrap();
+        let actions: [Action; 1] = [decode::one(json!({"id": 9, "who": "Sam Taylor", "outcome": "Email",
+            "datetime": "2026-11-20T09:00:00", "note_html": "<p>Called Ben</p>", "hiddenfromuser": true}))
+        .unwrap()];
         let doc = ticket(&raw, &actions, 3);
         assert!(doc.starts_with("# Ticket 1001: Outlook prompts\n"), "{doc}");
         for part in [
@@ -260,7 +248,8 @@ mod tests {
             assert!(doc.contains(part), "missing {part:?} in\n{doc}");
         }
         assert!(!doc.contains("<p>"));
-        let unassigned = ticket(&json!({"id": 2, "agent_id": 0}), &[], 0);
+        let unassigned: Ticket = decode::one(json!({"id": 2, "agent_id": 0})).unwrap();
+        let unassigned = ticket(&unassigned, &[], 0);
         assert!(unassigned.contains("- **Agent:** Unassigned"));
         assert!(unassigned.contains("## Recent actions\n\nNone."));
     }
