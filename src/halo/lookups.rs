@@ -10,7 +10,11 @@ use std::time::{Duration, Instant};
 use parking_lot::Mutex;
 use serde_json::Value;
 
-use super::{HaloError, HaloSession};
+use super::records::decode;
+use super::records::{
+    Agent, Client, EndUser, Outcome, Priority, Service, Site, Status, Team, TicketType,
+};
+use super::{HaloError, HaloSession, Page};
 
 /// The kinds of Halo records looked up by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -80,53 +84,148 @@ impl LookupKind {
     }
 }
 
-/// A record reduced to what name resolution needs.
+/// A record reduced to what name resolution needs, with the typed record it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Named {
     pub id: i64,
     pub name: String,
     /// An e-mail address, for agents and end users.
     pub email: Option<String>,
-    pub raw: Value,
+    /// The record itself, for callers that need more than the name (an end user's customer,
+    /// an outcome's defaults); read it through [`Named::user`], [`Named::outcome`] ...
+    pub record: Entry,
+}
+
+/// The typed record behind a [`Named`], one variant per kind (and services, which tools
+/// resolve by name without a lookup kind).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entry {
+    Status(Status),
+    TicketType(TicketType),
+    Priority(Priority),
+    Team(Team),
+    Agent(Box<Agent>),
+    Outcome(Box<Outcome>),
+    Client(Client),
+    Site(Box<Site>),
+    User(Box<EndUser>),
+    Service(Box<Service>),
 }
 
 impl Named {
-    /// Reduces a Halo record of `kind` to what resolution needs (`None` when it has no id), for
-    /// callers that fetch a filtered list themselves (e.g. outcomes valid for one ticket type).
-    pub fn from_record(kind: LookupKind, raw: Value) -> Option<Named> {
-        // Halo keys priorities by a GUID `id`; tickets store the integer `priorityid`.
-        let id = match kind {
-            LookupKind::Priority => raw.get("priorityid").and_then(as_i64),
-            _ => raw.get("id").and_then(as_i64),
-        }?;
-        let name_fields: &[&str] = match kind {
-            LookupKind::Outcome => &["outcome", "buttonname", "name"],
-            _ => &["name"],
+    /// The record as a name to resolve against; `None` when it has no id.
+    pub fn new(record: impl Into<Entry>) -> Option<Named> {
+        let record = record.into();
+        let (id, name, email) = match &record {
+            Entry::Status(r) => (r.id, decode::text(&r.name), None),
+            Entry::TicketType(r) => (r.id, decode::text(&r.name), None),
+            Entry::Priority(r) => (r.id, decode::text(&r.name), None),
+            Entry::Team(r) => (r.id, decode::text(&r.name), None),
+            Entry::Agent(r) => (r.id, r.name(), r.email()),
+            Entry::Outcome(r) => (r.id, r.display_name(), None),
+            Entry::Client(r) => (r.id, decode::text(&r.name), None),
+            Entry::Site(r) => (r.id, decode::text(&r.name), None),
+            Entry::User(r) => (r.id, r.name(), r.email()),
+            Entry::Service(r) => (r.id, r.name(), None),
         };
-        let name = name_fields
-            .iter()
-            .find_map(|f| raw.get(*f).and_then(Value::as_str))
-            .unwrap_or_default()
-            .to_string();
-        let email = ["email", "emailaddress"]
-            .iter()
-            .find_map(|f| raw.get(*f).and_then(Value::as_str))
-            .filter(|s| !s.is_empty())
-            .map(str::to_string);
         Some(Named {
-            id,
-            name,
+            id: id?,
+            name: name.unwrap_or_default(),
             email,
-            raw,
+            record,
         })
+    }
+
+    /// Decodes a Halo record of `kind` (`Ok(None)` when it has no id); a field of the wrong
+    /// type is an error naming the entity and the field.
+    fn decode(kind: LookupKind, value: Value) -> Result<Option<Named>, HaloError> {
+        let record = match kind {
+            LookupKind::Status => Entry::from(decode::one::<Status>(value)?),
+            LookupKind::TicketType => decode::one::<TicketType>(value)?.into(),
+            LookupKind::Priority => decode::one::<Priority>(value)?.into(),
+            LookupKind::Team => decode::one::<Team>(value)?.into(),
+            LookupKind::Agent => decode::one::<Agent>(value)?.into(),
+            LookupKind::Outcome => decode::one::<Outcome>(value)?.into(),
+            LookupKind::Client => decode::one::<Client>(value)?.into(),
+            LookupKind::Site => decode::one::<Site>(value)?.into(),
+            LookupKind::User => decode::one::<EndUser>(value)?.into(),
+        };
+        Ok(Named::new(record))
+    }
+
+    /// Decodes a page of records of `kind`, skipping those without an id.
+    fn decode_page(kind: LookupKind, page: Page) -> Result<Vec<Named>, HaloError> {
+        let mut named = Vec::with_capacity(page.items.len());
+        for value in page.items {
+            named.extend(Named::decode(kind, value)?);
+        }
+        Ok(named)
+    }
+
+    /// The end user, when this is one.
+    pub fn user(&self) -> Option<&EndUser> {
+        match &self.record {
+            Entry::User(u) => Some(u),
+            _ => None,
+        }
+    }
+
+    /// The agent, when this is one.
+    pub fn agent(&self) -> Option<&Agent> {
+        match &self.record {
+            Entry::Agent(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The outcome, when this is one.
+    pub fn outcome(&self) -> Option<&Outcome> {
+        match &self.record {
+            Entry::Outcome(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// The site, when this is one.
+    pub fn site(&self) -> Option<&Site> {
+        match &self.record {
+            Entry::Site(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The customer an end user or site belongs to: its id (when positive) and name.
+    pub fn customer(&self) -> (Option<i64>, Option<String>) {
+        match &self.record {
+            Entry::User(u) => (u.client_id(), u.client_name()),
+            Entry::Site(s) => (s.client_id(), s.client_name()),
+            _ => (None, None),
+        }
     }
 }
 
-fn as_i64(value: &Value) -> Option<i64> {
-    value
-        .as_i64()
-        .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))
+macro_rules! entry_from {
+    ($($variant:ident($record:ty)),* $(,)?) => {$(
+        impl From<$record> for Entry {
+            fn from(record: $record) -> Entry {
+                Entry::$variant(record.into())
+            }
+        }
+    )*};
 }
+
+entry_from!(
+    Status(Status),
+    TicketType(TicketType),
+    Priority(Priority),
+    Team(Team),
+    Agent(Agent),
+    Outcome(Outcome),
+    Client(Client),
+    Site(Site),
+    User(EndUser),
+    Service(Service),
+);
 
 /// Why a name could not be turned into one record.
 #[derive(Debug, thiserror::Error)]
@@ -265,12 +364,7 @@ impl LookupCache {
             query.push(("includeapiagents", "true".into()));
         }
         let page = session.list(kind.path(), kind.key(), &query).await?;
-        let list: Arc<Vec<Named>> = Arc::new(
-            page.items
-                .into_iter()
-                .filter_map(|raw| Named::from_record(kind, raw))
-                .collect(),
-        );
+        let list: Arc<Vec<Named>> = Arc::new(Named::decode_page(kind, page)?);
         self.entries
             .lock()
             .insert(key, (Instant::now(), list.clone()));
@@ -307,7 +401,7 @@ impl LookupCache {
         if let Ok(id) = trimmed.parse::<i64>() {
             let path = format!("{}/{id}", kind.path());
             return match session.get(&path, &[]).await {
-                Ok(raw) => Named::from_record(kind, raw).ok_or_else(|| {
+                Ok(raw) => Named::decode(kind, raw)?.ok_or_else(|| {
                     ResolveError::Halo(HaloError::InvalidResponse(format!(
                         "{} {id} has no id",
                         kind.label()
@@ -325,11 +419,7 @@ impl LookupCache {
         }
         query.push(("search", trimmed.to_string()));
         let page = session.list(kind.path(), kind.key(), &query).await?;
-        let candidates: Vec<Named> = page
-            .items
-            .into_iter()
-            .filter_map(|raw| Named::from_record(kind, raw))
-            .collect();
+        let candidates = Named::decode_page(kind, page)?;
         match pick(kind, input, &candidates) {
             Err(ResolveError::NotFound { .. }) if candidates.is_empty() => {
                 // Nothing matched the search: offer the nearest names from a broader list.
@@ -339,16 +429,12 @@ impl LookupCache {
                 if first_word.len() >= 3 && first_word != trimmed {
                     broad.push(("search", first_word.to_string()));
                 }
-                let broader: Vec<Named> = session
-                    .list(kind.path(), kind.key(), &broad)
-                    .await
-                    .map(|p| {
-                        p.items
-                            .into_iter()
-                            .filter_map(|raw| Named::from_record(kind, raw))
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                // Only suggestions: a failure here leaves the plain "not found".
+                let broader: Vec<Named> = match session.list(kind.path(), kind.key(), &broad).await
+                {
+                    Ok(page) => Named::decode_page(kind, page).unwrap_or_default(),
+                    Err(_) => vec![],
+                };
                 Err(match pick(kind, input, &broader) {
                     Err(ResolveError::NotFound { suggestions, .. }) => ResolveError::NotFound {
                         kind: kind.label(),
@@ -387,12 +473,11 @@ mod tests {
     use serde_json::json;
 
     fn named(id: i64, name: &str) -> Named {
-        Named {
-            id,
-            name: name.into(),
-            email: None,
-            raw: json!({}),
-        }
+        Named::new(Status {
+            id: Some(id),
+            name: Some(name.into()),
+        })
+        .unwrap()
     }
 
     fn statuses() -> Vec<Named> {
@@ -456,17 +541,47 @@ mod tests {
 
     #[test]
     fn priorities_use_the_integer_priorityid() {
-        let p = Named::from_record(
+        let p = Named::decode(
             LookupKind::Priority,
             json!({"id": "5f1c-guid", "priorityid": 2, "name": "P2 High"}),
         )
+        .unwrap()
         .unwrap();
         assert_eq!(p.id, 2);
-        let o = Named::from_record(
+        let o = Named::decode(
             LookupKind::Outcome,
             json!({"id": 5, "outcome": "Private Note"}),
         )
+        .unwrap()
         .unwrap();
         assert_eq!(o.name, "Private Note");
+        assert!(o.outcome().is_some() && o.user().is_none());
+    }
+
+    #[test]
+    fn records_become_named_with_their_typed_record() {
+        let u = Named::decode(
+            LookupKind::User,
+            json!({"id": 7, "name": "Ben Castle", "emailaddress": "ben@contoso.com",
+                   "client_id": 1, "client_name": "Acorn", "unknown": [1]}),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(u.email.as_deref(), Some("ben@contoso.com"));
+        assert_eq!(u.customer(), (Some(1), Some("Acorn".to_string())));
+        assert_eq!(u.user().and_then(|u| u.client_id()), Some(1));
+        let a = Named::decode(LookupKind::Agent, json!({"id": 2, "email": "sam@msp"}))
+            .unwrap()
+            .unwrap();
+        assert_eq!(a.email.as_deref(), Some("sam@msp"));
+        assert_eq!(a.customer(), (None, None));
+        let no_id = Named::decode(LookupKind::Team, json!({"name": "Nobody"})).unwrap();
+        assert!(no_id.is_none());
+        match Named::decode(LookupKind::Site, json!({"id": 4, "client_id": "HQ"})) {
+            Err(HaloError::InvalidResponse(m)) => {
+                assert!(m.starts_with("site field 'client_id'"), "{m}")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

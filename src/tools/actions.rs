@@ -17,6 +17,7 @@ use super::effects;
 use super::shape::{self, int, put, text};
 use super::tickets::fetch_ticket;
 use crate::halo::lookups::{LookupKind, Named, pick};
+use crate::halo::records::Outcome;
 use crate::halo::text::{html_to_text, truncate};
 use crate::mcp::registry::{TypedTool, typed};
 use crate::mcp::{CallContext, Effect, ToolError, ToolHandler};
@@ -67,11 +68,10 @@ async fn outcomes_for(
     match tickettype_id.filter(|t| *t > 0) {
         Some(t) => Ok(ctx
             .halo
-            .list("Outcome", "outcomes", &[("tickettype_id", t.to_string())])
+            .outcomes_for_ticket_type(t)
             .await?
-            .items
             .into_iter()
-            .filter_map(|raw| Named::from_record(LookupKind::Outcome, raw))
+            .filter_map(Named::new)
             .collect()),
         None => Ok(ctx
             .lookups
@@ -119,8 +119,9 @@ fn outcome_names(outcomes: &[Named]) -> String {
         .join(", ")
 }
 
-fn flag(raw: &Value, field: &str) -> bool {
-    raw.get(field).and_then(Value::as_bool).unwrap_or(false)
+/// An outcome's default (`read`), false for a record that is not an outcome.
+fn flag(named: &Named, read: fn(&Outcome) -> bool) -> bool {
+    named.outcome().is_some_and(read)
 }
 
 /// Posts one action and reads the ticket back. A failed read-back does not fail the call: the
@@ -222,7 +223,7 @@ impl TypedTool for ActionTicket {
                 outcome_names(&outcomes)
             ))
         })?;
-        if flag(&outcome.raw, "mustaddnote") && note.is_none() {
+        if flag(&outcome, Outcome::must_add_note) && note.is_none() {
             return Err(ToolError::InvalidArguments(format!(
                 "the outcome '{}' requires a note",
                 outcome.name
@@ -237,8 +238,12 @@ impl TypedTool for ActionTicket {
             Some(t) => Some(super::args::resolve_hinted(ctx, LookupKind::Team, &t, None).await?),
             None => None,
         };
-        let emails = args.email_user.unwrap_or(flag(&outcome.raw, "sendemail"));
-        let private = args.private.unwrap_or(flag(&outcome.raw, "hidefromuser"));
+        let emails = args
+            .email_user
+            .unwrap_or(flag(&outcome, Outcome::send_email));
+        let private = args
+            .private
+            .unwrap_or(flag(&outcome, Outcome::hide_from_user));
         if emails && private {
             return Err(ToolError::InvalidArguments(
                 "a private action cannot e-mail the end user; set private to false or \
@@ -369,7 +374,9 @@ impl TypedTool for AddTicketNote {
         // outcome: e-mail is switched off explicitly below, so it records a public note.
         let by_button = || {
             outcomes.iter().find(|o| {
-                text(&o.raw, "buttonname").is_some_and(|b| b.to_lowercase().contains(word))
+                o.outcome()
+                    .and_then(Outcome::button_name)
+                    .is_some_and(|b| b.to_lowercase().contains(word))
             })
         };
         let outcome = outcome_by_role(&outcomes, preferred, word)
@@ -528,12 +535,12 @@ mod tests {
     use super::*;
 
     fn outcome(id: i64, name: &str) -> Named {
-        Named {
-            id,
-            name: name.into(),
-            email: None,
-            raw: json!({}),
-        }
+        Named::new(Outcome {
+            id: Some(id),
+            outcome: Some(name.into()),
+            ..Outcome::default()
+        })
+        .unwrap()
     }
 
     #[test]

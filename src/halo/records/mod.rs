@@ -1,14 +1,20 @@
 //! Single records and the knowledge-base list, as the resources read them: the paths, query
 //! names and paging of `GET /Tickets/{id}`, `GET /Actions`, `GET /KBArticle/{id}` and
 //! `GET /KBArticle` (halo-api.md §4.2, §4.8, §4.9), and the typed records of the entities
-//! moved to them so far ([`service`], [`automation`]), read through [`decode`].
+//! moved to them so far ([`service`], [`automation`], [`people`], [`organisation`], [`reference`]), read through [`decode`].
 
 pub mod automation;
 pub mod decode;
+pub mod organisation;
+pub mod people;
+pub mod reference;
 pub mod service;
 
 pub use automation::{Runbook, RunbookAnswer};
 pub use decode::{Record, Records};
+pub use organisation::{Client, Site};
+pub use people::{Agent, EndUser};
+pub use reference::{Outcome, Priority, Status, Team, TicketType};
 pub use service::{Service, ServiceQuery};
 
 use serde_json::Value;
