@@ -1,13 +1,13 @@
 //! Names where people use names: statuses, ticket types, priorities, teams, agents, outcomes,
-//! customers, sites and end users, accepted by name or id and resolved through short-lived
-//! caches (per Halo instance). An unknown or ambiguous name becomes an error that lists the
-//! closest matches, so the model can correct itself.
+//! customers, sites and end users, accepted by name or id and resolved through short-lived,
+//! bounded caches (reference lists per Halo instance, customers, sites and end users per
+//! caller). An unknown or ambiguous name becomes an error that lists the closest matches, so
+//! the model can correct itself.
 
-use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use parking_lot::Mutex;
+use moka::sync::Cache;
 use serde_json::Value;
 
 use super::records::decode;
@@ -327,22 +327,83 @@ pub fn pick(kind: LookupKind, input: &str, candidates: &[Named]) -> Result<Named
     }
 }
 
-type CacheKey = (String, LookupKind);
-/// When a list was fetched, and the list.
-type CachedList = (Instant, Arc<Vec<Named>>);
+/// Reference lists kept at most, as (Halo instance, kind) pairs: one instance has six.
+const LIST_CAPACITY: u64 = 1_000;
+/// Names resolved per caller kept at most; beyond it the least used are dropped.
+const NAME_CAPACITY: u64 = 10_000;
+/// Callers whose own agent record is kept at most.
+const ME_CAPACITY: u64 = 10_000;
+/// How long a caller's own agent record is kept. The key holds the caller's credential, so a
+/// new token starts afresh; this bounds a token's entry by Halo's usual token lifetime (an
+/// hour, halo-api.md §2).
+pub const ME_TTL: Duration = Duration::from_secs(3600);
 
-/// Short-lived caches of lookup lists, shared by every caller of one Halo instance.
+/// A name resolved by one caller: only that caller (the same credential on the same Halo) may
+/// reuse it, because what a name finds depends on what the caller may see.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct NameKey {
+    instance: String,
+    caller: String,
+    kind: LookupKind,
+    client_id: Option<i64>,
+    input: String,
+}
+
+impl NameKey {
+    fn new(session: &HaloSession, kind: LookupKind, input: &str, client_id: Option<i64>) -> Self {
+        NameKey {
+            instance: session.client().base_url().to_string(),
+            caller: session.credential().fingerprint(),
+            kind,
+            client_id,
+            input: normalize(input),
+        }
+    }
+}
+
+/// Short-lived, bounded caches: reference lists (statuses, ticket types, priorities, teams,
+/// agents, outcomes) per Halo instance; customers, sites and end users resolved by name or id
+/// per caller; and each caller's own agent record per credential. Only successes are kept: a
+/// name that matched nothing is asked again, so a record created meanwhile is found.
 pub struct LookupCache {
-    ttl: Duration,
-    entries: Mutex<HashMap<CacheKey, CachedList>>,
+    lists: Cache<(String, LookupKind), Arc<Vec<Named>>>,
+    names: Cache<NameKey, Named>,
+    me: Cache<(String, String), Arc<Agent>>,
 }
 
 impl LookupCache {
+    /// Lists and names are kept for `ttl` (`HALO_LOOKUP_TTL_SECS`); own agent records for
+    /// [`ME_TTL`].
     pub fn new(ttl: Duration) -> Self {
         LookupCache {
-            ttl,
-            entries: Mutex::new(HashMap::new()),
+            lists: Cache::builder()
+                .max_capacity(LIST_CAPACITY)
+                .time_to_live(ttl)
+                .build(),
+            names: Cache::builder()
+                .max_capacity(NAME_CAPACITY)
+                .time_to_live(ttl)
+                .build(),
+            me: Cache::builder()
+                .max_capacity(ME_CAPACITY)
+                .time_to_live(ME_TTL)
+                .build(),
         }
+    }
+
+    /// The agent the session's credential belongs to (`Agent/me`), asked of Halo once per
+    /// credential.
+    pub async fn me(&self, session: &HaloSession) -> Result<Arc<Agent>, HaloError> {
+        let key = (
+            session.client().base_url().to_string(),
+            session.credential().fingerprint(),
+        );
+        if let Some(me) = self.me.get(&key) {
+            return Ok(me);
+        }
+        let me = Arc::new(session.me().await?);
+        self.me.insert(key, me.clone());
+        Ok(me)
     }
 
     /// Every record of a small lookup list (statuses, ticket types ...), cached for the TTL.
@@ -352,10 +413,8 @@ impl LookupCache {
         kind: LookupKind,
     ) -> Result<Arc<Vec<Named>>, HaloError> {
         let key = (session.client().base_url().to_string(), kind);
-        if let Some((at, list)) = self.entries.lock().get(&key)
-            && at.elapsed() < self.ttl
-        {
-            return Ok(list.clone());
+        if let Some(list) = self.lists.get(&key) {
+            return Ok(list);
         }
         let mut query: Vec<(&str, String)> = vec![];
         if kind == LookupKind::Agent {
@@ -365,9 +424,7 @@ impl LookupCache {
         }
         let page = session.list(kind.path(), kind.key(), &query).await?;
         let list: Arc<Vec<Named>> = Arc::new(Named::decode_page(kind, page)?);
-        self.entries
-            .lock()
-            .insert(key, (Instant::now(), list.clone()));
+        self.lists.insert(key, list.clone());
         Ok(list)
     }
 
@@ -393,6 +450,23 @@ impl LookupCache {
             let list = self.all(session, kind).await?;
             return pick(kind, input, &list);
         }
+        let key = NameKey::new(session, kind, input, client_id);
+        if let Some(found) = self.names.get(&key) {
+            return Ok(found);
+        }
+        let found = self.search(session, kind, input, client_id).await?;
+        self.names.insert(key, found.clone());
+        Ok(found)
+    }
+
+    /// Finds a customer, site or end user by id, or by name through Halo's search.
+    async fn search(
+        &self,
+        session: &HaloSession,
+        kind: LookupKind,
+        input: &str,
+        client_id: Option<i64>,
+    ) -> Result<Named, ResolveError> {
         let trimmed = input.trim();
         let mut query = super::PageRequest::first(50).pairs();
         if let Some(client_id) = client_id {

@@ -98,9 +98,11 @@ pub async fn resolve_opt(
     }
 }
 
-/// The calling agent's own Halo record (`GET /api/Agent/me`).
-pub async fn me(ctx: &CallContext) -> Result<crate::halo::records::Agent, ToolError> {
-    Ok(ctx.halo.me().await?)
+/// The calling agent's own Halo record (`GET /api/Agent/me`, cached per credential).
+pub async fn me(
+    ctx: &CallContext,
+) -> Result<std::sync::Arc<crate::halo::records::Agent>, ToolError> {
+    Ok(ctx.lookups.me(&ctx.halo).await?)
 }
 
 /// Resolves an agent given as "me", a name, an e-mail or an id.

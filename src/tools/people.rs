@@ -238,7 +238,7 @@ impl TypedTool for GetUserInfo {
                 "kind end_user needs an email, name or id".into(),
             ));
         }
-        let mut out = agent(&me(ctx).await?);
+        let mut out = agent(me(ctx).await?.as_ref());
         if let Value::Object(m) = &mut out {
             m.insert("is_you".into(), json!(true));
         }

@@ -18,6 +18,7 @@ mod faults;
 mod first_run;
 mod functions_host;
 mod load;
+mod lookup_cache;
 mod mcp_protocol;
 mod resources;
 mod rmcp_client;
