@@ -362,11 +362,13 @@ impl NameKey {
 }
 
 /// Short-lived, bounded caches: reference lists (statuses, ticket types, priorities, teams,
-/// agents, outcomes) per Halo instance; customers, sites and end users resolved by name or id
+/// agents, outcomes, and the outcomes of each ticket type) per Halo instance; customers, sites and end users resolved by name or id
 /// per caller; and each caller's own agent record per credential. Only successes are kept: a
 /// name that matched nothing is asked again, so a record created meanwhile is found.
 pub struct LookupCache {
     lists: Cache<(String, LookupKind), Arc<Vec<Named>>>,
+    /// Outcomes offered per ticket type, per Halo instance.
+    outcomes: Cache<(String, i64), Arc<Vec<Named>>>,
     names: Cache<NameKey, Named>,
     me: Cache<(String, String), Arc<Agent>>,
 }
@@ -377,6 +379,10 @@ impl LookupCache {
     pub fn new(ttl: Duration) -> Self {
         LookupCache {
             lists: Cache::builder()
+                .max_capacity(LIST_CAPACITY)
+                .time_to_live(ttl)
+                .build(),
+            outcomes: Cache::builder()
                 .max_capacity(LIST_CAPACITY)
                 .time_to_live(ttl)
                 .build(),
@@ -425,6 +431,22 @@ impl LookupCache {
         let page = session.list(kind.path(), kind.key(), &query).await?;
         let list: Arc<Vec<Named>> = Arc::new(Named::decode_page(kind, page)?);
         self.lists.insert(key, list.clone());
+        Ok(list)
+    }
+
+    /// The outcomes offered for tickets of one ticket type, cached for the TTL.
+    pub async fn outcomes_for_ticket_type(
+        &self,
+        session: &HaloSession,
+        tickettype_id: i64,
+    ) -> Result<Arc<Vec<Named>>, HaloError> {
+        let key = (session.client().base_url().to_string(), tickettype_id);
+        if let Some(list) = self.outcomes.get(&key) {
+            return Ok(list);
+        }
+        let outcomes = session.outcomes_for_ticket_type(tickettype_id).await?;
+        let list: Arc<Vec<Named>> = Arc::new(outcomes.into_iter().filter_map(Named::new).collect());
+        self.outcomes.insert(key, list.clone());
         Ok(list)
     }
 

@@ -67,12 +67,11 @@ async fn outcomes_for(
 ) -> Result<Vec<Named>, ToolError> {
     match tickettype_id.filter(|t| *t > 0) {
         Some(t) => Ok(ctx
-            .halo
-            .outcomes_for_ticket_type(t)
+            .lookups
+            .outcomes_for_ticket_type(&ctx.halo, t)
             .await?
-            .into_iter()
-            .filter_map(Named::new)
-            .collect()),
+            .as_ref()
+            .clone()),
         None => Ok(ctx
             .lookups
             .all(&ctx.halo, LookupKind::Outcome)

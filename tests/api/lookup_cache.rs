@@ -99,3 +99,25 @@ async fn the_callers_own_agent_record_is_asked_once_per_token() {
     call(&app, &other, "get_user_info", json!({})).await;
     assert!(agent_me_calls(&app) > after_first, "a new token asks Halo");
 }
+
+#[tokio::test]
+async fn outcomes_of_a_ticket_type_are_asked_once_per_ttl() {
+    let app = spawn_app_with(&[]).await;
+    let outcome_lists = |app: &TestApp| {
+        app.sandbox()
+            .request_log()
+            .iter()
+            .filter(|r| r.method == "GET" && r.path.ends_with("/outcome"))
+            .count()
+    };
+    let note = json!({"ticket_id": 1001, "note": "Checked the VPN logs."});
+    let first = app.call_ok("add_ticket_note", note.clone()).await;
+    let after_first = outcome_lists(&app);
+    assert!(after_first >= 1, "{first}");
+    app.call_ok("add_ticket_note", note).await;
+    assert_eq!(
+        outcome_lists(&app),
+        after_first,
+        "the second note reuses the list"
+    );
+}
