@@ -404,12 +404,7 @@ impl LookupCache {
             session.client().base_url().to_string(),
             session.credential().fingerprint(),
         );
-        if let Some(me) = self.me.get(&key) {
-            return Ok(me);
-        }
-        let me = Arc::new(session.me().await?);
-        self.me.insert(key, me.clone());
-        Ok(me)
+        cached(&self.me, key, async { Ok(Arc::new(session.me().await?)) }).await
     }
 
     /// Every record of a small lookup list (statuses, ticket types ...), cached for the TTL.
@@ -419,19 +414,17 @@ impl LookupCache {
         kind: LookupKind,
     ) -> Result<Arc<Vec<Named>>, HaloError> {
         let key = (session.client().base_url().to_string(), kind);
-        if let Some(list) = self.lists.get(&key) {
-            return Ok(list);
-        }
-        let mut query: Vec<(&str, String)> = vec![];
-        if kind == LookupKind::Agent {
-            query.push(("includeenabled", "true".into()));
-            // Tickets assigned to the Services application's API agent must show its name.
-            query.push(("includeapiagents", "true".into()));
-        }
-        let page = session.list(kind.path(), kind.key(), &query).await?;
-        let list: Arc<Vec<Named>> = Arc::new(Named::decode_page(kind, page)?);
-        self.lists.insert(key, list.clone());
-        Ok(list)
+        cached(&self.lists, key, async {
+            let mut query: Vec<(&str, String)> = vec![];
+            if kind == LookupKind::Agent {
+                query.push(("includeenabled", "true".into()));
+                // Tickets assigned to the Services application's API agent must show its name.
+                query.push(("includeapiagents", "true".into()));
+            }
+            let page = session.list(kind.path(), kind.key(), &query).await?;
+            Ok(Arc::new(Named::decode_page(kind, page)?))
+        })
+        .await
     }
 
     /// The outcomes offered for tickets of one ticket type, cached for the TTL.
@@ -441,13 +434,13 @@ impl LookupCache {
         tickettype_id: i64,
     ) -> Result<Arc<Vec<Named>>, HaloError> {
         let key = (session.client().base_url().to_string(), tickettype_id);
-        if let Some(list) = self.outcomes.get(&key) {
-            return Ok(list);
-        }
-        let outcomes = session.outcomes_for_ticket_type(tickettype_id).await?;
-        let list: Arc<Vec<Named>> = Arc::new(outcomes.into_iter().filter_map(Named::new).collect());
-        self.outcomes.insert(key, list.clone());
-        Ok(list)
+        cached(&self.outcomes, key, async {
+            let outcomes = session.outcomes_for_ticket_type(tickettype_id).await?;
+            Ok(Arc::new(
+                outcomes.into_iter().filter_map(Named::new).collect(),
+            ))
+        })
+        .await
     }
 
     /// Resolves a name or id to one record.
@@ -473,12 +466,12 @@ impl LookupCache {
             return pick(kind, input, &list);
         }
         let key = NameKey::new(session, kind, input, client_id);
-        if let Some(found) = self.names.get(&key) {
-            return Ok(found);
-        }
-        let found = self.search(session, kind, input, client_id).await?;
-        self.names.insert(key, found.clone());
-        Ok(found)
+        cached(
+            &self.names,
+            key,
+            self.search(session, kind, input, client_id),
+        )
+        .await
     }
 
     /// Finds a customer, site or end user by id, or by name through Halo's search.
@@ -563,6 +556,25 @@ impl LookupCache {
     }
 }
 
+/// The cached value for `key`, else what `fetch` gives, kept when it succeeded (a failure or
+/// a miss is asked again next time).
+async fn cached<K, V, E>(
+    cache: &Cache<K, V>,
+    key: K,
+    fetch: impl Future<Output = Result<V, E>>,
+) -> Result<V, E>
+where
+    K: std::hash::Hash + Eq + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    if let Some(value) = cache.get(&key) {
+        return Ok(value);
+    }
+    let value = fetch.await?;
+    cache.insert(key, value.clone());
+    Ok(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -584,6 +596,16 @@ mod tests {
             named(4, "Waiting on Supplier"),
             named(9, "Closed"),
         ]
+    }
+
+    #[tokio::test]
+    async fn only_successes_are_cached() {
+        let cache: Cache<&str, i64> = Cache::builder().max_capacity(10).build();
+        let failed: Result<i64, &str> = cached(&cache, "k", async { Err("down") }).await;
+        assert_eq!(failed, Err("down"));
+        assert_eq!(cached(&cache, "k", async { Ok::<_, &str>(1) }).await, Ok(1));
+        let again = cached(&cache, "k", async { Err::<i64, _>("not asked") }).await;
+        assert_eq!(again, Ok(1), "a cached value answers without fetching");
     }
 
     #[test]
