@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::SecondsFormat;
-use serde_json::Value;
 
 use super::entry::{AuditEntry, HaloRef, Outcome, Party};
 use super::log::AuditLog;
@@ -117,12 +116,10 @@ impl Auditor {
         let me = tokio::time::timeout(
             LOOKUP_TIMEOUT,
             self.service_agent.get_or_try_init(|| async {
-                let me = ctx.halo.get("Agent/me", &[]).await?;
+                let me = ctx.halo.me().await?;
                 Ok::<_, crate::halo::HaloError>(Party::new(
-                    me.get("id")
-                        .and_then(Value::as_i64)
-                        .map(|id| id.to_string()),
-                    me.get("name").and_then(Value::as_str).map(str::to_string),
+                    me.id.map(|id| id.to_string()),
+                    me.name(),
                 ))
             }),
         )

@@ -14,7 +14,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use moka::sync::Cache;
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::halo::client::ReadPolicy;
@@ -107,7 +106,7 @@ impl HaloTokenValidator {
             }
         };
         let session = halo.session(HaloCredential::Bearer(Arc::from(token)));
-        let me = match session.get_with("Agent/me", &[], policy).await {
+        let me = match session.me_with(policy).await {
             Ok(me) => me,
             Err(HaloError::Rejected(crate::halo::Rejection::Unauthorized(_))) => {
                 self.valid.invalidate(&key);
@@ -116,7 +115,7 @@ impl HaloTokenValidator {
             }
             Err(other) => return Err(HaloTokenError::Unavailable(other)),
         };
-        let subject = match me.get("id").and_then(Value::as_i64) {
+        let subject = match me.id {
             Some(id) => format!("agent {id}"),
             None => "agent ?".to_string(),
         };

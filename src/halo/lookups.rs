@@ -1,16 +1,20 @@
 //! Names where people use names: statuses, ticket types, priorities, teams, agents, outcomes,
-//! customers, sites and end users, accepted by name or id and resolved through short-lived
-//! caches (per Halo instance). An unknown or ambiguous name becomes an error that lists the
-//! closest matches, so the model can correct itself.
+//! customers, sites and end users, accepted by name or id and resolved through short-lived,
+//! bounded caches (reference lists per Halo instance, customers, sites and end users per
+//! caller). An unknown or ambiguous name becomes an error that lists the closest matches, so
+//! the model can correct itself.
 
-use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use parking_lot::Mutex;
+use moka::sync::Cache;
 use serde_json::Value;
 
-use super::{HaloError, HaloSession};
+use super::records::decode;
+use super::records::{
+    Agent, Client, EndUser, Outcome, Priority, Service, Site, Status, Team, TicketType,
+};
+use super::{HaloError, HaloSession, Page};
 
 /// The kinds of Halo records looked up by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -80,53 +84,148 @@ impl LookupKind {
     }
 }
 
-/// A record reduced to what name resolution needs.
+/// A record reduced to what name resolution needs, with the typed record it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Named {
     pub id: i64,
     pub name: String,
     /// An e-mail address, for agents and end users.
     pub email: Option<String>,
-    pub raw: Value,
+    /// The record itself, for callers that need more than the name (an end user's customer,
+    /// an outcome's defaults); read it through [`Named::user`], [`Named::outcome`] ...
+    pub record: Entry,
+}
+
+/// The typed record behind a [`Named`], one variant per kind (and services, which tools
+/// resolve by name without a lookup kind).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entry {
+    Status(Status),
+    TicketType(TicketType),
+    Priority(Priority),
+    Team(Team),
+    Agent(Box<Agent>),
+    Outcome(Box<Outcome>),
+    Client(Client),
+    Site(Box<Site>),
+    User(Box<EndUser>),
+    Service(Box<Service>),
 }
 
 impl Named {
-    /// Reduces a Halo record of `kind` to what resolution needs (`None` when it has no id), for
-    /// callers that fetch a filtered list themselves (e.g. outcomes valid for one ticket type).
-    pub fn from_record(kind: LookupKind, raw: Value) -> Option<Named> {
-        // Halo keys priorities by a GUID `id`; tickets store the integer `priorityid`.
-        let id = match kind {
-            LookupKind::Priority => raw.get("priorityid").and_then(as_i64),
-            _ => raw.get("id").and_then(as_i64),
-        }?;
-        let name_fields: &[&str] = match kind {
-            LookupKind::Outcome => &["outcome", "buttonname", "name"],
-            _ => &["name"],
+    /// The record as a name to resolve against; `None` when it has no id.
+    pub fn new(record: impl Into<Entry>) -> Option<Named> {
+        let record = record.into();
+        let (id, name, email) = match &record {
+            Entry::Status(r) => (r.id, decode::text(&r.name), None),
+            Entry::TicketType(r) => (r.id, decode::text(&r.name), None),
+            Entry::Priority(r) => (r.id, decode::text(&r.name), None),
+            Entry::Team(r) => (r.id, decode::text(&r.name), None),
+            Entry::Agent(r) => (r.id, r.name(), r.email()),
+            Entry::Outcome(r) => (r.id, r.display_name(), None),
+            Entry::Client(r) => (r.id, decode::text(&r.name), None),
+            Entry::Site(r) => (r.id, decode::text(&r.name), None),
+            Entry::User(r) => (r.id, r.name(), r.email()),
+            Entry::Service(r) => (r.id, r.name(), None),
         };
-        let name = name_fields
-            .iter()
-            .find_map(|f| raw.get(*f).and_then(Value::as_str))
-            .unwrap_or_default()
-            .to_string();
-        let email = ["email", "emailaddress"]
-            .iter()
-            .find_map(|f| raw.get(*f).and_then(Value::as_str))
-            .filter(|s| !s.is_empty())
-            .map(str::to_string);
         Some(Named {
-            id,
-            name,
+            id: id?,
+            name: name.unwrap_or_default(),
             email,
-            raw,
+            record,
         })
+    }
+
+    /// Decodes a Halo record of `kind` (`Ok(None)` when it has no id); a field of the wrong
+    /// type is an error naming the entity and the field.
+    fn decode(kind: LookupKind, value: Value) -> Result<Option<Named>, HaloError> {
+        let record = match kind {
+            LookupKind::Status => Entry::from(decode::one::<Status>(value)?),
+            LookupKind::TicketType => decode::one::<TicketType>(value)?.into(),
+            LookupKind::Priority => decode::one::<Priority>(value)?.into(),
+            LookupKind::Team => decode::one::<Team>(value)?.into(),
+            LookupKind::Agent => decode::one::<Agent>(value)?.into(),
+            LookupKind::Outcome => decode::one::<Outcome>(value)?.into(),
+            LookupKind::Client => decode::one::<Client>(value)?.into(),
+            LookupKind::Site => decode::one::<Site>(value)?.into(),
+            LookupKind::User => decode::one::<EndUser>(value)?.into(),
+        };
+        Ok(Named::new(record))
+    }
+
+    /// Decodes a page of records of `kind`, skipping those without an id.
+    fn decode_page(kind: LookupKind, page: Page) -> Result<Vec<Named>, HaloError> {
+        let mut named = Vec::with_capacity(page.items.len());
+        for value in page.items {
+            named.extend(Named::decode(kind, value)?);
+        }
+        Ok(named)
+    }
+
+    /// The end user, when this is one.
+    pub fn user(&self) -> Option<&EndUser> {
+        match &self.record {
+            Entry::User(u) => Some(u),
+            _ => None,
+        }
+    }
+
+    /// The agent, when this is one.
+    pub fn agent(&self) -> Option<&Agent> {
+        match &self.record {
+            Entry::Agent(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The outcome, when this is one.
+    pub fn outcome(&self) -> Option<&Outcome> {
+        match &self.record {
+            Entry::Outcome(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// The site, when this is one.
+    pub fn site(&self) -> Option<&Site> {
+        match &self.record {
+            Entry::Site(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The customer an end user or site belongs to: its id (when positive) and name.
+    pub fn customer(&self) -> (Option<i64>, Option<String>) {
+        match &self.record {
+            Entry::User(u) => (u.client_id(), u.client_name()),
+            Entry::Site(s) => (s.client_id(), s.client_name()),
+            _ => (None, None),
+        }
     }
 }
 
-fn as_i64(value: &Value) -> Option<i64> {
-    value
-        .as_i64()
-        .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))
+macro_rules! entry_from {
+    ($($variant:ident($record:ty)),* $(,)?) => {$(
+        impl From<$record> for Entry {
+            fn from(record: $record) -> Entry {
+                Entry::$variant(record.into())
+            }
+        }
+    )*};
 }
+
+entry_from!(
+    Status(Status),
+    TicketType(TicketType),
+    Priority(Priority),
+    Team(Team),
+    Agent(Agent),
+    Outcome(Outcome),
+    Client(Client),
+    Site(Site),
+    User(EndUser),
+    Service(Service),
+);
 
 /// Why a name could not be turned into one record.
 #[derive(Debug, thiserror::Error)]
@@ -228,22 +327,84 @@ pub fn pick(kind: LookupKind, input: &str, candidates: &[Named]) -> Result<Named
     }
 }
 
-type CacheKey = (String, LookupKind);
-/// When a list was fetched, and the list.
-type CachedList = (Instant, Arc<Vec<Named>>);
+/// Reference lists kept at most, as (Halo instance, kind) pairs: one instance has six.
+const LIST_CAPACITY: u64 = 1_000;
+/// Names resolved per caller kept at most; beyond it the least used are dropped.
+const NAME_CAPACITY: u64 = 10_000;
+/// Callers whose own agent record is kept at most.
+const ME_CAPACITY: u64 = 10_000;
+/// How long a caller's own agent record is kept. The key holds the caller's credential, so a
+/// new token starts afresh; this bounds a token's entry by Halo's usual token lifetime (an
+/// hour, halo-api.md §2).
+pub const ME_TTL: Duration = Duration::from_secs(3600);
 
-/// Short-lived caches of lookup lists, shared by every caller of one Halo instance.
+/// A name resolved by one caller: only that caller (the same credential on the same Halo) may
+/// reuse it, because what a name finds depends on what the caller may see.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct NameKey {
+    instance: String,
+    caller: String,
+    kind: LookupKind,
+    client_id: Option<i64>,
+    input: String,
+}
+
+impl NameKey {
+    fn new(session: &HaloSession, kind: LookupKind, input: &str, client_id: Option<i64>) -> Self {
+        NameKey {
+            instance: session.client().base_url().to_string(),
+            caller: session.credential().fingerprint(),
+            kind,
+            client_id,
+            input: normalize(input),
+        }
+    }
+}
+
+/// Short-lived, bounded caches: reference lists (statuses, ticket types, priorities, teams,
+/// agents, outcomes, and the outcomes of each ticket type) per Halo instance; customers, sites and end users resolved by name or id
+/// per caller; and each caller's own agent record per credential. Only successes are kept: a
+/// name that matched nothing is asked again, so a record created meanwhile is found.
 pub struct LookupCache {
-    ttl: Duration,
-    entries: Mutex<HashMap<CacheKey, CachedList>>,
+    lists: Cache<(String, LookupKind), Arc<Vec<Named>>>,
+    /// Outcomes offered per ticket type, per Halo instance.
+    outcomes: Cache<(String, i64), Arc<Vec<Named>>>,
+    names: Cache<NameKey, Named>,
+    me: Cache<(String, String), Arc<Agent>>,
 }
 
 impl LookupCache {
+    /// Lists and names are kept for `ttl` (`HALO_LOOKUP_TTL_SECS`); own agent records for
+    /// [`ME_TTL`].
     pub fn new(ttl: Duration) -> Self {
         LookupCache {
-            ttl,
-            entries: Mutex::new(HashMap::new()),
+            lists: Cache::builder()
+                .max_capacity(LIST_CAPACITY)
+                .time_to_live(ttl)
+                .build(),
+            outcomes: Cache::builder()
+                .max_capacity(LIST_CAPACITY)
+                .time_to_live(ttl)
+                .build(),
+            names: Cache::builder()
+                .max_capacity(NAME_CAPACITY)
+                .time_to_live(ttl)
+                .build(),
+            me: Cache::builder()
+                .max_capacity(ME_CAPACITY)
+                .time_to_live(ME_TTL)
+                .build(),
         }
+    }
+
+    /// The agent the session's credential belongs to (`Agent/me`), asked of Halo once per
+    /// credential.
+    pub async fn me(&self, session: &HaloSession) -> Result<Arc<Agent>, HaloError> {
+        let key = (
+            session.client().base_url().to_string(),
+            session.credential().fingerprint(),
+        );
+        cached(&self.me, key, async { Ok(Arc::new(session.me().await?)) }).await
     }
 
     /// Every record of a small lookup list (statuses, ticket types ...), cached for the TTL.
@@ -253,28 +414,33 @@ impl LookupCache {
         kind: LookupKind,
     ) -> Result<Arc<Vec<Named>>, HaloError> {
         let key = (session.client().base_url().to_string(), kind);
-        if let Some((at, list)) = self.entries.lock().get(&key)
-            && at.elapsed() < self.ttl
-        {
-            return Ok(list.clone());
-        }
-        let mut query: Vec<(&str, String)> = vec![];
-        if kind == LookupKind::Agent {
-            query.push(("includeenabled", "true".into()));
-            // Tickets assigned to the Services application's API agent must show its name.
-            query.push(("includeapiagents", "true".into()));
-        }
-        let page = session.list(kind.path(), kind.key(), &query).await?;
-        let list: Arc<Vec<Named>> = Arc::new(
-            page.items
-                .into_iter()
-                .filter_map(|raw| Named::from_record(kind, raw))
-                .collect(),
-        );
-        self.entries
-            .lock()
-            .insert(key, (Instant::now(), list.clone()));
-        Ok(list)
+        cached(&self.lists, key, async {
+            let mut query: Vec<(&str, String)> = vec![];
+            if kind == LookupKind::Agent {
+                query.push(("includeenabled", "true".into()));
+                // Tickets assigned to the Services application's API agent must show its name.
+                query.push(("includeapiagents", "true".into()));
+            }
+            let page = session.list(kind.path(), kind.key(), &query).await?;
+            Ok(Arc::new(Named::decode_page(kind, page)?))
+        })
+        .await
+    }
+
+    /// The outcomes offered for tickets of one ticket type, cached for the TTL.
+    pub async fn outcomes_for_ticket_type(
+        &self,
+        session: &HaloSession,
+        tickettype_id: i64,
+    ) -> Result<Arc<Vec<Named>>, HaloError> {
+        let key = (session.client().base_url().to_string(), tickettype_id);
+        cached(&self.outcomes, key, async {
+            let outcomes = session.outcomes_for_ticket_type(tickettype_id).await?;
+            Ok(Arc::new(
+                outcomes.into_iter().filter_map(Named::new).collect(),
+            ))
+        })
+        .await
     }
 
     /// Resolves a name or id to one record.
@@ -299,6 +465,23 @@ impl LookupCache {
             let list = self.all(session, kind).await?;
             return pick(kind, input, &list);
         }
+        let key = NameKey::new(session, kind, input, client_id);
+        cached(
+            &self.names,
+            key,
+            self.search(session, kind, input, client_id),
+        )
+        .await
+    }
+
+    /// Finds a customer, site or end user by id, or by name through Halo's search.
+    async fn search(
+        &self,
+        session: &HaloSession,
+        kind: LookupKind,
+        input: &str,
+        client_id: Option<i64>,
+    ) -> Result<Named, ResolveError> {
         let trimmed = input.trim();
         let mut query = super::PageRequest::first(50).pairs();
         if let Some(client_id) = client_id {
@@ -307,7 +490,7 @@ impl LookupCache {
         if let Ok(id) = trimmed.parse::<i64>() {
             let path = format!("{}/{id}", kind.path());
             return match session.get(&path, &[]).await {
-                Ok(raw) => Named::from_record(kind, raw).ok_or_else(|| {
+                Ok(raw) => Named::decode(kind, raw)?.ok_or_else(|| {
                     ResolveError::Halo(HaloError::InvalidResponse(format!(
                         "{} {id} has no id",
                         kind.label()
@@ -325,11 +508,7 @@ impl LookupCache {
         }
         query.push(("search", trimmed.to_string()));
         let page = session.list(kind.path(), kind.key(), &query).await?;
-        let candidates: Vec<Named> = page
-            .items
-            .into_iter()
-            .filter_map(|raw| Named::from_record(kind, raw))
-            .collect();
+        let candidates = Named::decode_page(kind, page)?;
         match pick(kind, input, &candidates) {
             Err(ResolveError::NotFound { .. }) if candidates.is_empty() => {
                 // Nothing matched the search: offer the nearest names from a broader list.
@@ -339,16 +518,12 @@ impl LookupCache {
                 if first_word.len() >= 3 && first_word != trimmed {
                     broad.push(("search", first_word.to_string()));
                 }
-                let broader: Vec<Named> = session
-                    .list(kind.path(), kind.key(), &broad)
-                    .await
-                    .map(|p| {
-                        p.items
-                            .into_iter()
-                            .filter_map(|raw| Named::from_record(kind, raw))
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                // Only suggestions: a failure here leaves the plain "not found".
+                let broader: Vec<Named> = match session.list(kind.path(), kind.key(), &broad).await
+                {
+                    Ok(page) => Named::decode_page(kind, page).unwrap_or_default(),
+                    Err(_) => vec![],
+                };
                 Err(match pick(kind, input, &broader) {
                     Err(ResolveError::NotFound { suggestions, .. }) => ResolveError::NotFound {
                         kind: kind.label(),
@@ -381,18 +556,36 @@ impl LookupCache {
     }
 }
 
+/// The cached value for `key`, else what `fetch` gives, kept when it succeeded (a failure or
+/// a miss is asked again next time).
+async fn cached<K, V, E>(
+    cache: &Cache<K, V>,
+    key: K,
+    fetch: impl Future<Output = Result<V, E>>,
+) -> Result<V, E>
+where
+    K: std::hash::Hash + Eq + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    if let Some(value) = cache.get(&key) {
+        return Ok(value);
+    }
+    let value = fetch.await?;
+    cache.insert(key, value.clone());
+    Ok(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
     fn named(id: i64, name: &str) -> Named {
-        Named {
-            id,
-            name: name.into(),
-            email: None,
-            raw: json!({}),
-        }
+        Named::new(Status {
+            id: Some(id),
+            name: Some(name.into()),
+        })
+        .unwrap()
     }
 
     fn statuses() -> Vec<Named> {
@@ -403,6 +596,16 @@ mod tests {
             named(4, "Waiting on Supplier"),
             named(9, "Closed"),
         ]
+    }
+
+    #[tokio::test]
+    async fn only_successes_are_cached() {
+        let cache: Cache<&str, i64> = Cache::builder().max_capacity(10).build();
+        let failed: Result<i64, &str> = cached(&cache, "k", async { Err("down") }).await;
+        assert_eq!(failed, Err("down"));
+        assert_eq!(cached(&cache, "k", async { Ok::<_, &str>(1) }).await, Ok(1));
+        let again = cached(&cache, "k", async { Err::<i64, _>("not asked") }).await;
+        assert_eq!(again, Ok(1), "a cached value answers without fetching");
     }
 
     #[test]
@@ -456,17 +659,47 @@ mod tests {
 
     #[test]
     fn priorities_use_the_integer_priorityid() {
-        let p = Named::from_record(
+        let p = Named::decode(
             LookupKind::Priority,
             json!({"id": "5f1c-guid", "priorityid": 2, "name": "P2 High"}),
         )
+        .unwrap()
         .unwrap();
         assert_eq!(p.id, 2);
-        let o = Named::from_record(
+        let o = Named::decode(
             LookupKind::Outcome,
             json!({"id": 5, "outcome": "Private Note"}),
         )
+        .unwrap()
         .unwrap();
         assert_eq!(o.name, "Private Note");
+        assert!(o.outcome().is_some() && o.user().is_none());
+    }
+
+    #[test]
+    fn records_become_named_with_their_typed_record() {
+        let u = Named::decode(
+            LookupKind::User,
+            json!({"id": 7, "name": "Ben Castle", "emailaddress": "ben@contoso.com",
+                   "client_id": 1, "client_name": "Acorn", "unknown": [1]}),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(u.email.as_deref(), Some("ben@contoso.com"));
+        assert_eq!(u.customer(), (Some(1), Some("Acorn".to_string())));
+        assert_eq!(u.user().and_then(|u| u.client_id()), Some(1));
+        let a = Named::decode(LookupKind::Agent, json!({"id": 2, "email": "sam@msp"}))
+            .unwrap()
+            .unwrap();
+        assert_eq!(a.email.as_deref(), Some("sam@msp"));
+        assert_eq!(a.customer(), (None, None));
+        let no_id = Named::decode(LookupKind::Team, json!({"name": "Nobody"})).unwrap();
+        assert!(no_id.is_none());
+        match Named::decode(LookupKind::Site, json!({"id": 4, "client_id": "HQ"})) {
+            Err(HaloError::InvalidResponse(m)) => {
+                assert!(m.starts_with("site field 'client_id'"), "{m}")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -17,7 +17,7 @@ use super::shape::{self, put, text};
 use super::tickets::load_ticket;
 use crate::halo::dates::wire as halo_date;
 use crate::halo::lookups::{LookupKind, Named, pick};
-use crate::halo::records::{Action, ActionWrite, Ticket, decode};
+use crate::halo::records::{Action, ActionWrite, Outcome, Ticket, decode};
 use crate::halo::text::{html_to_text, truncate};
 use crate::mcp::agent_dates::{self, Kind};
 use crate::mcp::registry::{TypedTool, typed};
@@ -68,13 +68,11 @@ async fn outcomes_for(
 ) -> Result<Vec<Named>, ToolError> {
     match tickettype_id.filter(|t| *t > 0) {
         Some(t) => Ok(ctx
-            .halo
-            .list("Outcome", "outcomes", &[("tickettype_id", t.to_string())])
+            .lookups
+            .outcomes_for_ticket_type(&ctx.halo, t)
             .await?
-            .items
-            .into_iter()
-            .filter_map(|raw| Named::from_record(LookupKind::Outcome, raw))
-            .collect()),
+            .as_ref()
+            .clone()),
         None => Ok(ctx
             .lookups
             .all(&ctx.halo, LookupKind::Outcome)
@@ -122,8 +120,9 @@ fn outcome_names(outcomes: &[Named]) -> String {
         .join(", ")
 }
 
-fn flag(raw: &Value, field: &str) -> bool {
-    raw.get(field).and_then(Value::as_bool).unwrap_or(false)
+/// An outcome's default (`read`), false for a record that is not an outcome.
+fn flag(named: &Named, read: fn(&Outcome) -> bool) -> bool {
+    named.outcome().is_some_and(read)
 }
 
 /// Posts one action and reads the ticket back. A failed read-back does not fail the call: the
@@ -225,7 +224,7 @@ impl TypedTool for ActionTicket {
                 outcome_names(&outcomes)
             ))
         })?;
-        if flag(&outcome.raw, "mustaddnote") && note.is_none() {
+        if flag(&outcome, Outcome::must_add_note) && note.is_none() {
             return Err(ToolError::InvalidArguments(format!(
                 "the outcome '{}' requires a note",
                 outcome.name
@@ -240,8 +239,12 @@ impl TypedTool for ActionTicket {
             Some(t) => Some(super::args::resolve_hinted(ctx, LookupKind::Team, &t, None).await?),
             None => None,
         };
-        let emails = args.email_user.unwrap_or(flag(&outcome.raw, "sendemail"));
-        let private = args.private.unwrap_or(flag(&outcome.raw, "hidefromuser"));
+        let emails = args
+            .email_user
+            .unwrap_or(flag(&outcome, Outcome::send_email));
+        let private = args
+            .private
+            .unwrap_or(flag(&outcome, Outcome::hide_from_user));
         if emails && private {
             return Err(ToolError::InvalidArguments(
                 "a private action cannot e-mail the end user; set private to false or \
@@ -358,7 +361,9 @@ impl TypedTool for AddTicketNote {
         // outcome: e-mail is switched off explicitly below, so it records a public note.
         let by_button = || {
             outcomes.iter().find(|o| {
-                text(&o.raw, "buttonname").is_some_and(|b| b.to_lowercase().contains(word))
+                o.outcome()
+                    .and_then(Outcome::button_name)
+                    .is_some_and(|b| b.to_lowercase().contains(word))
             })
         };
         let outcome = outcome_by_role(&outcomes, preferred, word)
@@ -503,12 +508,12 @@ mod tests {
     use super::*;
 
     fn outcome(id: i64, name: &str) -> Named {
-        Named {
-            id,
-            name: name.into(),
-            email: None,
-            raw: json!({}),
-        }
+        Named::new(Outcome {
+            id: Some(id),
+            outcome: Some(name.into()),
+            ..Outcome::default()
+        })
+        .unwrap()
     }
 
     #[test]

@@ -97,9 +97,11 @@ pub async fn resolve_opt(
     }
 }
 
-/// The calling agent's own Halo record (`GET /api/Agent/me`).
-pub async fn me(ctx: &CallContext) -> Result<serde_json::Value, ToolError> {
-    Ok(ctx.halo.get("Agent/me", &[]).await?)
+/// The calling agent's own Halo record (`GET /api/Agent/me`, cached per credential).
+pub async fn me(
+    ctx: &CallContext,
+) -> Result<std::sync::Arc<crate::halo::records::Agent>, ToolError> {
+    Ok(ctx.lookups.me(&ctx.halo).await?)
 }
 
 /// Resolves an agent given as "me", a name, an e-mail or an id.
@@ -107,20 +109,10 @@ pub async fn resolve_agent(ctx: &CallContext, value: &str) -> Result<(i64, Strin
     let trimmed = value.trim();
     if trimmed.eq_ignore_ascii_case("me") {
         let me = me(ctx).await?;
-        let id = me
-            .get("id")
-            .and_then(serde_json::Value::as_i64)
-            .ok_or_else(|| {
-                ToolError::Failed(
-                    "Halo did not say which agent you are (Agent/me has no id)".into(),
-                )
-            })?;
-        let name = me
-            .get("name")
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        return Ok((id, name));
+        let id = me.id.ok_or_else(|| {
+            ToolError::Failed("Halo did not say which agent you are (Agent/me has no id)".into())
+        })?;
+        return Ok((id, me.name().unwrap_or_default()));
     }
     let agent = match ctx
         .lookups

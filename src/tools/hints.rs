@@ -7,8 +7,6 @@
 use crate::halo::lookups::{LookupKind, Named, ResolveError};
 use crate::mcp::{CallContext, ToolError};
 
-use super::shape::{int, text};
-
 /// Adds a hint to a "no match" error for `input` given as `kind`, when the input is another
 /// kind of record. Any other error, or no better reading, passes through unchanged.
 pub async fn explain(
@@ -50,9 +48,11 @@ async fn exact(
 }
 
 fn customer_of(n: &Named) -> String {
-    text(&n.raw, "client_name")
-        .or_else(|| int(&n.raw, "client_id").map(|id| format!("customer {id}")))
-        .unwrap_or_else(|| "a customer".into())
+    match n.customer() {
+        (_, Some(name)) => name,
+        (Some(id), None) => format!("customer {id}"),
+        (None, None) => "a customer".into(),
+    }
 }
 
 async fn hint(

@@ -7,8 +7,9 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::args::{me, optional_text, positive_id};
-use super::shape::{int, put, text};
+use super::shape::put;
 use crate::halo::lookups::{LookupKind, Named, ResolveError};
+use crate::halo::records::{Agent, EndUser, decode};
 use crate::mcp::registry::{TypedTool, typed};
 use crate::mcp::{CallContext, Effect, ToolError, ToolHandler};
 
@@ -47,80 +48,64 @@ pub struct UserArgs {
     pub kind: Option<PersonKind>,
 }
 
-fn end_user(raw: &Value) -> Value {
-    let mut u = Map::new();
-    u.insert("kind".into(), json!("end_user"));
-    put(&mut u, "id", int(raw, "id"));
-    put(&mut u, "name", text(raw, "name"));
-    put(
-        &mut u,
-        "email",
-        text(raw, "emailaddress").or_else(|| text(raw, "email")),
-    );
-    put(&mut u, "phone", text(raw, "phonenumber"));
-    put(&mut u, "client_id", int(raw, "client_id"));
-    put(&mut u, "client_name", text(raw, "client_name"));
-    put(&mut u, "site_id", int(raw, "site_id"));
-    put(&mut u, "site_name", text(raw, "site_name"));
-    put(
-        &mut u,
-        "inactive",
-        raw.get("inactive").and_then(Value::as_bool),
-    );
-    put(
-        &mut u,
-        "linked_agent_id",
-        int(raw, "linked_agent_id").filter(|a| *a > 0),
-    );
-    Value::Object(u)
+fn end_user(u: &EndUser) -> Value {
+    let mut out = Map::new();
+    out.insert("kind".into(), json!("end_user"));
+    put(&mut out, "id", u.id);
+    put(&mut out, "name", u.name());
+    put(&mut out, "email", u.email());
+    put(&mut out, "phone", decode::text(&u.phone));
+    put(&mut out, "client_id", u.client_id);
+    put(&mut out, "client_name", u.client_name());
+    put(&mut out, "site_id", u.site_id);
+    put(&mut out, "site_name", u.site_name());
+    put(&mut out, "inactive", u.inactive);
+    put(&mut out, "linked_agent_id", u.linked_agent_id());
+    Value::Object(out)
 }
 
-fn agent(raw: &Value) -> Value {
-    let mut a = Map::new();
-    a.insert("kind".into(), json!("agent"));
-    put(&mut a, "id", int(raw, "id"));
-    put(&mut a, "name", text(raw, "name"));
-    put(&mut a, "email", text(raw, "email"));
-    put(&mut a, "team", text(raw, "team"));
-    if let Some(Value::Array(teams)) = raw.get("teams") {
-        let names: Vec<Value> = teams
-            .iter()
-            .filter_map(|t| t.as_str().map(str::to_string).or_else(|| text(t, "name")))
-            .map(Value::String)
-            .collect();
-        if !names.is_empty() {
-            a.insert("teams".into(), Value::Array(names));
-        }
+fn agent(a: &Agent) -> Value {
+    let mut out = Map::new();
+    out.insert("kind".into(), json!("agent"));
+    put(&mut out, "id", a.id);
+    put(&mut out, "name", a.name());
+    put(&mut out, "email", a.email());
+    put(&mut out, "team", decode::text(&a.team));
+    let teams = a.team_names();
+    if !teams.is_empty() {
+        out.insert("teams".into(), json!(teams));
     }
-    if let Some(Value::Array(roles)) = raw.get("roles") {
-        let names: Vec<Value> = roles
-            .iter()
-            .filter_map(|r| text(r, "name"))
-            .map(Value::String)
-            .collect();
-        if !names.is_empty() {
-            a.insert("roles".into(), Value::Array(names));
-        }
+    let roles = a.role_names();
+    if !roles.is_empty() {
+        out.insert("roles".into(), json!(roles));
     }
-    put(
-        &mut a,
-        "disabled",
-        raw.get("isdisabled").and_then(Value::as_bool),
-    );
-    Value::Object(a)
+    put(&mut out, "disabled", a.disabled);
+    Value::Object(out)
+}
+
+/// A person found by name: shaped by the kind of record they are.
+fn person(n: &Named) -> Value {
+    match (n.user(), n.agent()) {
+        (Some(u), _) => end_user(u),
+        (None, Some(a)) => agent(a),
+        (None, None) => json!({"id": n.id, "name": n.name}),
+    }
 }
 
 /// One person by id; a 404 becomes a plain "not found".
 async fn by_id(ctx: &CallContext, id: i64, kind: PersonKind) -> Result<Value, ToolError> {
-    let (path, label) = match kind {
-        PersonKind::EndUser => (format!("Users/{id}"), "end user"),
-        PersonKind::Agent => (format!("Agent/{id}"), "agent"),
+    let found = match kind {
+        PersonKind::EndUser => ctx.halo.end_user(id).await.map(|u| end_user(&u)),
+        PersonKind::Agent => ctx.halo.agent(id).await.map(|a| agent(&a)),
     };
-    match ctx.halo.get(&path, &[]).await {
-        Ok(raw) if kind == PersonKind::Agent => Ok(agent(&raw)),
-        Ok(raw) => Ok(end_user(&raw)),
+    match found {
+        Ok(person) => Ok(person),
         Err(e) if e.is_not_found() => Err(ToolError::Failed(format!(
-            "No {label} with id {id} was found in Halo.{}",
+            "No {} with id {id} was found in Halo.{}",
+            match kind {
+                PersonKind::EndUser => "end user",
+                PersonKind::Agent => "agent",
+            },
             if kind == PersonKind::EndUser {
                 " If this is an agent's id, set kind to agent."
             } else {
@@ -168,9 +153,9 @@ fn combine(input: &str, users: Lookup, agents: Lookup) -> Result<Value, ToolErro
             Err(e.into())
         }
         (Some(Ok(u)), Some(Ok(a))) => {
-            if int(&u.raw, "linked_agent_id") == Some(a.id) {
-                let mut out = agent(&a.raw);
-                out["linked_end_user"] = end_user(&u.raw);
+            if u.user().and_then(EndUser::linked_agent_id) == Some(a.id) {
+                let mut out = person(&a);
+                out["linked_end_user"] = person(&u);
                 return Ok(out);
             }
             Err(ToolError::Failed(format!(
@@ -179,8 +164,8 @@ fn combine(input: &str, users: Lookup, agents: Lookup) -> Result<Value, ToolErro
                 u.name, u.id, a.name, a.id
             )))
         }
-        (Some(Ok(u)), a) if !is_ambiguous(&a) => Ok(end_user(&u.raw)),
-        (u, Some(Ok(a))) if !is_ambiguous(&u) => Ok(agent(&a.raw)),
+        (Some(Ok(u)), a) if !is_ambiguous(&a) => Ok(person(&u)),
+        (u, Some(Ok(a))) if !is_ambiguous(&u) => Ok(person(&a)),
         (users, agents)
             if is_ok(&users) || is_ok(&agents) || is_ambiguous(&users) || is_ambiguous(&agents) =>
         {
@@ -253,7 +238,7 @@ impl TypedTool for GetUserInfo {
                 "kind end_user needs an email, name or id".into(),
             ));
         }
-        let mut out = agent(&me(ctx).await?);
+        let mut out = agent(me(ctx).await?.as_ref());
         if let Value::Object(m) = &mut out {
             m.insert("is_you".into(), json!(true));
         }
@@ -267,18 +252,21 @@ mod tests {
 
     #[test]
     fn people_are_shaped_by_kind() {
-        let u = end_user(&json!({
+        let u = end_user(&user_record(json!({
             "id": 1, "name": "Ben Castle", "emailaddress": "Ben.Castle@contoso.com",
             "client_id": 1, "client_name": "Acorn Construction", "site_id": 1, "site_name": "Acorn HQ",
             "linked_agent_id": null,
-        }));
+        })));
         assert_eq!(u["kind"], "end_user");
         assert_eq!(u["client_name"], "Acorn Construction");
         assert!(u.get("linked_agent_id").is_none());
-        let a = agent(&json!({
-            "id": 2, "name": "Sam Taylor", "teams": ["Service Desk"],
-            "roles": [{"id": 2, "name": "Technician"}], "isdisabled": false,
-        }));
+        let a = agent(
+            &decode::one(json!({
+                "id": 2, "name": "Sam Taylor", "teams": ["Service Desk"],
+                "roles": [{"id": 2, "name": "Technician"}], "isdisabled": false,
+            }))
+            .unwrap(),
+        );
         assert_eq!(a["teams"], json!(["Service Desk"]));
         assert_eq!(a["roles"], json!(["Technician"]));
     }
@@ -290,13 +278,25 @@ mod tests {
         assert!(serde_json::from_value::<UserArgs>(json!({"mail": "x@y"})).is_err());
     }
 
+    fn user_record(raw: Value) -> EndUser {
+        decode::one(raw).unwrap()
+    }
+
+    /// An end user found by name (the agents' side is built with [`named_agent`]).
     fn named(id: i64, name: &str, raw: Value) -> Named {
-        Named {
-            id,
-            name: name.into(),
-            email: None,
-            raw,
-        }
+        let mut user = user_record(raw);
+        user.id = Some(id);
+        user.name = Some(name.into());
+        Named::new(user).unwrap()
+    }
+
+    fn named_agent(id: i64, name: &str) -> Named {
+        Named::new(Agent {
+            id: Some(id),
+            name: Some(name.into()),
+            ..Agent::default()
+        })
+        .unwrap()
     }
 
     #[test]
@@ -306,7 +306,7 @@ mod tests {
             "Sam Taylor",
             json!({"id": 10, "name": "Sam Taylor", "linked_agent_id": 2, "client_name": "MSP"}),
         );
-        let agent_rec = named(2, "Sam Taylor", json!({"id": 2, "name": "Sam Taylor"}));
+        let agent_rec = named_agent(2, "Sam Taylor");
         let out = combine(
             "Sam Taylor",
             Some(Ok(user.clone())),
@@ -327,7 +327,7 @@ mod tests {
             input: "Ali".into(),
             candidates: vec!["Alicia Stone (id 2)".into(), "Alice Admin (id 9)".into()],
         };
-        let alice = named(1, "Alice Admin", json!({"id": 1}));
+        let alice = named_agent(1, "Alice Admin");
         let err = combine("Ali", Some(Err(ambiguous)), Some(Ok(alice)))
             .unwrap_err()
             .to_string();

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::args::{Paging, optional_text};
-use super::shape::{self, put, text};
+use super::shape::{self, put};
 use crate::halo::PageRequest;
 use crate::halo::lookups::{LookupKind, Named, ResolveError, pick};
 use crate::halo::records::{Service, ServiceQuery};
@@ -138,7 +138,11 @@ impl TypedTool for SearchServiceCatalogue {
             let mut who = Map::new();
             put(&mut who, "id", u.id);
             put(&mut who, "name", u.name.clone());
-            put(&mut who, "client_name", text(&u.raw, "client_name"));
+            put(
+                &mut who,
+                "client_name",
+                u.user().and_then(|u| u.client_name()),
+            );
             out["user"] = Value::Object(who);
         }
         out["services"] = Value::Array(services);

@@ -62,17 +62,17 @@ async fn resolve_in_customer(
     client: &Ref,
 ) -> Result<(Named, Ref), ToolError> {
     let found = super::args::resolve_hinted(ctx, kind, input, client.as_ref().map(|c| c.0)).await?;
-    let owner = int(&found.raw, "client_id").filter(|id| *id > 0);
+    let (owner, owner_name) = found.customer();
     let adopted = match (client, owner) {
         (Some((cid, cname)), Some(oc)) if *cid != oc => {
             return Err(ToolError::InvalidArguments(format!(
                 "{} {} belongs to {}, not to {cname}",
                 kind.label(),
                 found.name,
-                text(&found.raw, "client_name").unwrap_or_else(|| format!("customer {oc}")),
+                owner_name.unwrap_or_else(|| format!("customer {oc}")),
             )));
         }
-        (None, Some(oc)) => Some((oc, text(&found.raw, "client_name").unwrap_or_default())),
+        (None, Some(oc)) => Some((oc, owner_name.unwrap_or_default())),
         _ => None,
     };
     Ok((found, adopted))
@@ -101,8 +101,10 @@ async fn place(ctx: &CallContext, t: &NewTicket) -> Result<Placement, ToolError>
         if owner.is_some() {
             // No customer given: the ticket goes to the end user's customer and site.
             client = owner;
-            if let Some(sid) = int(&found.raw, "site_id").filter(|id| *id > 0) {
-                site = Some((sid, text(&found.raw, "site_name").unwrap_or_default()));
+            if let Some(u) = found.user()
+                && let Some(sid) = u.site_id()
+            {
+                site = Some((sid, u.site_name().unwrap_or_default()));
             }
         }
         user = Some(named_ref(&found));
@@ -263,10 +265,10 @@ impl TypedTool for AssignTicketToMe {
         };
         let before = shape::ticket(ctx, &load_ticket(ctx, id).await?, false).await;
         let me = me(ctx).await?;
-        let my_id = int(&me, "id").ok_or_else(|| {
+        let my_id = me.id.ok_or_else(|| {
             ToolError::Failed("Halo did not say which agent you are (Agent/me has no id)".into())
         })?;
-        let my_name = text(&me, "name").unwrap_or_default();
+        let my_name = me.name().unwrap_or_default();
         let before_agent = int(&before, "agent_id");
         let before_team = text(&before, "team");
         let team_unchanged = team.as_ref().is_none_or(|t| {

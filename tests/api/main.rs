@@ -19,6 +19,7 @@ mod faults;
 mod first_run;
 mod functions_host;
 mod load;
+mod lookup_cache;
 mod mcp_protocol;
 mod resources;
 mod rmcp_client;

@@ -3,7 +3,6 @@
 //! outages so the client sees `invalid_grant` for the first and a retryable error for the second.
 
 use oauth2::TokenResponse;
-use serde_json::Value;
 
 use super::claims::HaloTokens;
 use crate::auth::AuthContext;
@@ -81,8 +80,8 @@ pub async fn subject(ctx: &AuthContext, halo_access: &str) -> String {
         .session(crate::halo::HaloCredential::Bearer(std::sync::Arc::from(
             halo_access,
         )));
-    match session.get("Agent/me", &[]).await {
-        Ok(me) => match me.get("id").and_then(Value::as_i64) {
+    match session.me().await {
+        Ok(me) => match me.id {
             Some(id) => format!("agent {id}"),
             None => "agent ?".into(),
         },

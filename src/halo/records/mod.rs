@@ -1,12 +1,16 @@
 //! Typed Halo records, read through [`decode`], and the typed calls that read and write them:
 //! tickets and actions ([`ticket`], [`action`]), the knowledge base ([`article`]), Halo AI's
-//! ticket matches ([`ticket_match`]), reports ([`report`]), services ([`service`]) and runbooks
-//! ([`automation`]).
+//! ticket matches ([`ticket_match`]), reports ([`report`]), services ([`service`]), runbooks
+//! ([`automation`]), agents and end users ([`people`]), customers and sites ([`organisation`])
+//! and the reference lists names resolve against ([`reference`]).
 
 pub mod action;
 pub mod article;
 pub mod automation;
 pub mod decode;
+pub mod organisation;
+pub mod people;
+pub mod reference;
 pub mod report;
 pub mod service;
 pub mod ticket;
@@ -20,6 +24,9 @@ pub use action::{Action, ActionWrite};
 pub use article::{Article, ArticleOrder, ArticleQuery};
 pub use automation::{Runbook, RunbookAnswer};
 pub use decode::{Record, Records};
+pub use organisation::{Client, Site};
+pub use people::{Agent, EndUser};
+pub use reference::{Outcome, Priority, Status, Team, TicketType};
 pub use report::{Cell, ReportFailure, ReportProfile, ReportQuery, ReportRun, ReportSummary, Row};
 pub use service::{Service, ServiceQuery};
 pub use ticket::{

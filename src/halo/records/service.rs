@@ -7,7 +7,7 @@ use super::decode::{self, Record, Records};
 use crate::halo::{HaloError, HaloSession, Named, PageRequest};
 
 /// One service as the catalogue lists it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Service {
     #[serde(default, deserialize_with = "decode::int")]
     pub id: Option<i64>,
@@ -47,15 +47,9 @@ impl Service {
         decode::text(&self.name)
     }
 
-    /// The service as a name to resolve against (`None` without an id). There is no service
-    /// lookup kind, so it carries no raw record.
+    /// The service as a name to resolve against (`None` without an id).
     pub fn into_named(self) -> Option<Named> {
-        Some(Named {
-            id: self.id?,
-            name: self.name().unwrap_or_default(),
-            email: None,
-            raw: serde_json::Value::Null,
-        })
+        Named::new(self)
     }
 }
 
