@@ -13,7 +13,7 @@ use super::args::{
     duration_hours, optional_text, positive_id, required_text, resolve_agent, resolve_opt,
 };
 use super::effects;
-use super::shape::{self, put, text};
+use super::shape::{self, put};
 use super::tickets::load_ticket;
 use crate::halo::dates::wire as halo_date;
 use crate::halo::lookups::{LookupKind, Named, pick};
