@@ -43,11 +43,6 @@ impl Paging {
         }
     }
 
-    /// Halo's paging parameters, for the lists not yet read through typed queries.
-    pub fn query(&self) -> Vec<(&'static str, String)> {
-        self.request().pairs()
-    }
-
     /// The paging block every list result carries.
     pub fn describe(&self, record_count: Option<u64>, returned: usize) -> serde_json::Value {
         let shown_so_far = (self.page as u64 - 1) * self.page_size as u64 + returned as u64;
@@ -234,7 +229,7 @@ mod tests {
         assert_eq!(p.describe(Some(25), 10)["has_more"], true);
         assert_eq!(p.describe(Some(20), 10)["has_more"], false);
         assert_eq!(p.describe(None, 10)["has_more"], true);
-        assert_eq!(p.query()[2], ("page_no", "2".to_string()));
+        assert_eq!((p.request().page, p.request().page_size), (2, 10));
     }
 
     #[test]
