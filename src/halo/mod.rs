@@ -5,6 +5,8 @@
 //! module; it never calls tools.
 
 pub mod budget;
+#[cfg(test)]
+mod budget_tests;
 pub mod client;
 pub mod credentials;
 pub mod dates;
