@@ -407,6 +407,16 @@ impl LookupCache {
         cached(&self.me, key, async { Ok(Arc::new(session.me().await?)) }).await
     }
 
+    /// Keeps `agent` as the session's own agent record, read elsewhere (the halo-token
+    /// validation reads it for every new token).
+    pub fn remember_me(&self, session: &HaloSession, agent: Agent) {
+        let key = (
+            session.client().base_url().to_string(),
+            session.credential().fingerprint(),
+        );
+        self.me.insert(key, Arc::new(agent));
+    }
+
     /// Every record of a small lookup list (statuses, ticket types ...), cached for the TTL.
     pub async fn all(
         &self,
