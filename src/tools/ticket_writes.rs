@@ -14,6 +14,7 @@ use super::shape::{self, int, put, text};
 use super::tickets::load_ticket;
 use crate::halo::lookups::{LookupKind, Named, ResolveError};
 use crate::halo::records::{CustomFieldWrite, TicketWrite};
+use crate::halo::{HaloError, Rejection};
 use crate::mcp::registry::{TypedTool, typed};
 use crate::mcp::{CallContext, Effect, ToolError, ToolHandler};
 
@@ -83,6 +84,18 @@ struct Placement {
     client: Ref,
     site: Ref,
     user: Ref,
+}
+
+impl Placement {
+    /// Whether any of them came from a name lookup (the only ones a cache can hold stale).
+    fn is_named(&self) -> bool {
+        self.client.is_some() || self.site.is_some() || self.user.is_some()
+    }
+
+    fn ids(&self) -> (Option<i64>, Option<i64>, Option<i64>) {
+        let id = |r: &Ref| r.as_ref().map(|r| r.0);
+        (id(&self.client), id(&self.site), id(&self.user))
+    }
 }
 
 /// The end user as found without a customer filter, when that search found exactly the user
@@ -191,14 +204,14 @@ pub async fn create_ticket(ctx: &CallContext, t: NewTicket) -> Result<Value, Too
         },
     );
     let ticket_type = ticket_type?;
-    let placement = placement?;
+    let mut placement = placement?;
     let agent = agent?;
     let team = team?;
     let priority = priority?;
     let status = status?;
     let service = service?;
 
-    let body = TicketWrite {
+    let mut body = TicketWrite {
         summary: Some(summary),
         ticket_type_id: Some(ticket_type.id),
         details_html: optional_text(t.details.as_deref()).map(|d| shape::html_body(&d)),
@@ -232,7 +245,22 @@ pub async fn create_ticket(ctx: &CallContext, t: NewTicket) -> Result<Value, Too
         ctx.lookups
             .outcomes_for_ticket_type(&ctx.halo, ticket_type.id)
     );
-    let saved = saved?;
+    let saved = match saved {
+        // Halo refused the ticket, so nothing was created. A customer, site or end user this
+        // caller resolved earlier may be gone: they are looked up once more, and the create is
+        // sent again only if that finds different records (never more than once).
+        Err(HaloError::Rejected(Rejection::Invalid(message))) if placement.is_named() => {
+            ctx.lookups.forget_names(&ctx.halo);
+            let fresh = place(ctx, &t).await?;
+            if fresh.ids() == placement.ids() {
+                return Err(HaloError::Rejected(Rejection::Invalid(message)).into());
+            }
+            (body.client_id, body.site_id, body.user_id) = fresh.ids();
+            placement = fresh;
+            ctx.halo.save_ticket(&body).await?
+        }
+        other => other?,
+    };
     let mut out = shape::ticket(ctx, &saved, false).await;
     // Halo's answer may leave out names it did not denormalise; fill them from what was resolved.
     if let Value::Object(m) = &mut out {

@@ -295,3 +295,48 @@ async fn the_validation_of_a_halo_token_answers_the_first_tools_agent_me() {
         "validating the token read it; the tool reuses that"
     );
 }
+
+#[tokio::test]
+async fn a_cached_end_user_halo_no_longer_has_is_looked_up_once_more() {
+    let app = spawn_app().await;
+    let create = json!({"summary": "Laptop will not start", "ticket_type": "Incident",
+                        "customer": "Acorn Construction", "end_user": "Ben.Castle@contoso.com"});
+    let first = app.call_ok("create_ticket", create.clone()).await;
+    let old_id = first["user_id"].as_i64().expect("an end user");
+    // Halo's record for the person changes (a new id): the cached id is stale.
+    app.sandbox().write(|d| {
+        let ben = d.users.iter_mut().find(|u| u.id == old_id).expect("Ben");
+        ben.id = 9_999;
+    });
+    let before = app.sandbox().request_log().len();
+    let again = app.call_ok("create_ticket", create.clone()).await;
+    assert_eq!(again["user_id"], 9_999, "{again}");
+    let mut calls = calls_since(&app, before);
+    calls[1..3].sort();
+    assert_eq!(
+        calls,
+        [
+            "POST /api/tickets",
+            "GET /api/client",
+            "GET /api/users",
+            "POST /api/tickets"
+        ],
+        "refused, looked up afresh, created once"
+    );
+
+    // Never looped: when the fresh lookup finds the same records, Halo's refusal stands.
+    app.sandbox().faults().inject(Fault {
+        path_contains: Some("/api/tickets".into()),
+        method: Some(axum::http::Method::POST),
+        times: 10,
+        kind: FaultKind::Status(400),
+    });
+    let before = app.sandbox().request_log().len();
+    let error = app.call_err("create_ticket", create).await;
+    assert!(error.contains("400"), "{error}");
+    let posts = calls_since(&app, before)
+        .iter()
+        .filter(|c| c.starts_with("POST"))
+        .count();
+    assert_eq!(posts, 1, "sent once");
+}
