@@ -340,3 +340,44 @@ async fn a_cached_end_user_halo_no_longer_has_is_looked_up_once_more() {
         .count();
     assert_eq!(posts, 1, "sent once");
 }
+
+#[tokio::test]
+async fn a_note_or_time_entry_that_changes_nothing_else_is_not_read_back() {
+    let app = spawn_app().await;
+    let id = 1003;
+    app.call_ok(
+        "add_ticket_note",
+        json!({"ticket_id": id, "note": "Warming up."}),
+    )
+    .await;
+    let before = app.sandbox().request_log().len();
+    let note = app
+        .call_ok(
+            "add_ticket_note",
+            json!({"ticket_id": id, "note": "Rebooted."}),
+        )
+        .await;
+    assert_eq!(
+        calls_since(&app, before),
+        [format!("GET /api/tickets/{id}"), "POST /api/actions".into()],
+        "Halo's answer says the note changed nothing else"
+    );
+    let before = app.sandbox().request_log().len();
+    let time = app
+        .call_ok(
+            "log_time",
+            json!({"ticket_id": id, "minutes": 15, "note": "Diagnosis"}),
+        )
+        .await;
+    assert_eq!(calls_since(&app, before).len(), 2);
+    // What they show is what a read afterwards shows.
+    let after = app.call_ok("get_ticket", json!({"ticket_id": id})).await;
+    for key in ["summary", "status_name", "agent_name", "team"] {
+        assert_eq!(note[key], after[key], "{key}");
+        assert_eq!(time[key], after[key], "{key}");
+    }
+    let total = app
+        .sandbox()
+        .read(|d| d.ticket(id).expect("ticket").timetaken);
+    assert_eq!(time["ticket_total_hours"], json!(total));
+}
