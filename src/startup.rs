@@ -176,10 +176,12 @@ impl Application {
         let registry = ToolRegistry::new(candidates, &config.tools)
             .map_err(|e| StartupError::Tools(e.to_string()))?;
 
+        let lookups = Arc::new(LookupCache::new(config.halo.lookup_ttl));
+        auth.halo_tokens.share_agent_records(lookups.clone());
         let shared = Arc::new(Shared {
             registry: Arc::new(registry),
             halo,
-            lookups: Arc::new(LookupCache::new(config.halo.lookup_ttl)),
+            lookups,
             default_credential,
             article_sizes: ArticleSizes::new(config.halo.lookup_ttl),
             auditor: Arc::new(Auditor::new(audit_log(&config)?)),

@@ -116,7 +116,8 @@ impl Auditor {
         let me = tokio::time::timeout(
             LOOKUP_TIMEOUT,
             self.service_agent.get_or_try_init(|| async {
-                let me = ctx.halo.me().await?;
+                // The per-credential record the tools use: a tool's earlier read answers it.
+                let me = ctx.lookups.me(&ctx.halo).await?;
                 Ok::<_, crate::halo::HaloError>(Party::new(
                     me.id.map(|id| id.to_string()),
                     me.name(),

@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::halo::client::ReadPolicy;
 use crate::halo::rate_limit::RateLimiter;
-use crate::halo::{HaloClient, HaloCredential, HaloError};
+use crate::halo::{HaloClient, HaloCredential, HaloError, LookupCache};
 
 /// How long a validation is trusted. Short: a revoked Halo token stops working within this.
 pub const VALIDATION_TTL: Duration = Duration::from_secs(60);
@@ -60,6 +60,9 @@ pub struct HaloTokenValidator {
     valid: Cache<[u8; 32], Validated>,
     refused: Cache<[u8; 32], ()>,
     unknown_budget: RateLimiter,
+    /// The tools' lookups, handed the agent record each validation reads, so a tool that
+    /// needs the caller's own record (`Agent/me`) does not ask Halo for it again.
+    lookups: std::sync::OnceLock<Arc<LookupCache>>,
 }
 
 impl HaloTokenValidator {
@@ -76,7 +79,14 @@ impl HaloTokenValidator {
                 .time_to_live(REFUSAL_TTL)
                 .build(),
             unknown_budget: RateLimiter::new(validation_budget(rate_limit), rate_window),
+            lookups: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Shares each validated token's agent record with the tools' lookups (set once, at
+    /// start-up).
+    pub fn share_agent_records(&self, lookups: Arc<LookupCache>) {
+        let _ = self.lookups.set(lookups);
     }
 
     /// The agent the token belongs to (as "agent <id>"), validating with Halo when not cached.
@@ -115,6 +125,9 @@ impl HaloTokenValidator {
             }
             Err(other) => return Err(HaloTokenError::Unavailable(other)),
         };
+        if let Some(lookups) = self.lookups.get() {
+            lookups.remember_me(&session, me.clone());
+        }
         let subject = match me.id {
             Some(id) => format!("agent {id}"),
             None => "agent ?".to_string(),

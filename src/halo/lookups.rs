@@ -389,6 +389,7 @@ impl LookupCache {
             names: Cache::builder()
                 .max_capacity(NAME_CAPACITY)
                 .time_to_live(ttl)
+                .support_invalidation_closures()
                 .build(),
             me: Cache::builder()
                 .max_capacity(ME_CAPACITY)
@@ -405,6 +406,28 @@ impl LookupCache {
             session.credential().fingerprint(),
         );
         cached(&self.me, key, async { Ok(Arc::new(session.me().await?)) }).await
+    }
+
+    /// Keeps `agent` as the session's own agent record, read elsewhere (the halo-token
+    /// validation reads it for every new token).
+    pub fn remember_me(&self, session: &HaloSession, agent: Agent) {
+        let key = (
+            session.client().base_url().to_string(),
+            session.credential().fingerprint(),
+        );
+        self.me.insert(key, Arc::new(agent));
+    }
+
+    /// Forgets the customers, sites and end users this caller resolved on this Halo, so they
+    /// are looked up afresh: Halo rejected a write that used them, and one may be gone.
+    pub fn forget_names(&self, session: &HaloSession) {
+        let instance = session.client().base_url().to_string();
+        let caller = session.credential().fingerprint();
+        // Fails only when the cache was built without invalidation closures; then entries
+        // expire with the TTL as before.
+        let _ = self
+            .names
+            .invalidate_entries_if(move |k, _| k.instance == instance && k.caller == caller);
     }
 
     /// Every record of a small lookup list (statuses, ticket types ...), cached for the TTL.

@@ -1,6 +1,7 @@
 //! Ticket actions: Action a Ticket (run an outcome), Add Note to Ticket, and Log Time. All three
 //! post one action (`POST /Actions`, sent once, never retried) with the outcome chosen from the
-//! tenant's own outcome list, then re-read the ticket so the result shows its state afterwards.
+//! tenant's own outcome list; the result shows the ticket's state afterwards, read back only when
+//! Halo's answer says the action changed its status, agent or team.
 
 use std::sync::Arc;
 
@@ -125,14 +126,18 @@ fn flag(named: &Named, read: fn(&Outcome) -> bool) -> bool {
     named.outcome().is_some_and(read)
 }
 
-/// Posts one action and reads the ticket back. A failed read-back does not fail the call: the
-/// action was saved, and saying otherwise would invite a duplicate.
+/// Posts one action and gives the ticket as it stands after it. A failed read-back does not
+/// fail the call: the action was saved, and saying otherwise would invite a duplicate.
 async fn post_action(
     ctx: &CallContext,
-    ticket_id: i64,
+    before: &Ticket,
     body: ActionWrite,
 ) -> Result<(Action, Option<Ticket>), ToolError> {
+    let ticket_id = body.ticket_id;
     let saved = ctx.halo.save_action(&body).await?;
+    if let Some(after) = unchanged_by(before, &saved) {
+        return Ok((saved, Some(after)));
+    }
     let after = match load_ticket(ctx, ticket_id).await {
         Ok(raw) => Some(raw),
         Err(error) => {
@@ -141,6 +146,29 @@ async fn post_action(
         }
     };
     Ok((saved, after))
+}
+
+/// The ticket after `saved`, from Halo's answer instead of a second read, when that answer says
+/// the action set no status, agent or team (Halo echoes what an action changed, the outcome's
+/// defaults included): what the tools show of it is then the ticket read before, with the
+/// action's time added to its total. `None` when the answer does not say, or the total is
+/// unknown; the ticket is then read back.
+fn unchanged_by(before: &Ticket, saved: &Action) -> Option<Ticket> {
+    let none = |id: Option<i64>| id.is_some_and(|id| id <= 0);
+    if !none(saved.new_status) || !none(saved.new_agent) || decode::text(&saved.new_team).is_some()
+    {
+        return None;
+    }
+    let mut after = before.clone();
+    let added = saved
+        .time_taken
+        .as_ref()
+        .and_then(serde_json::Number::as_f64);
+    if let Some(added) = added.filter(|h| *h != 0.0) {
+        let total = before.time_taken.as_ref()?.as_f64()? + added;
+        after.time_taken = Some(serde_json::Number::from_f64(total)?);
+    }
+    Some(after)
 }
 
 /// The action's id plus the ticket's state after it.
@@ -267,7 +295,7 @@ impl TypedTool for ActionTicket {
             ..ActionWrite::default()
         };
         let before_shaped = shape::ticket(ctx, &before, false).await;
-        let (saved, after) = post_action(ctx, id, body).await?;
+        let (saved, after) = post_action(ctx, &before, body).await?;
         let mut out = describe(ctx, id, &saved, after.as_ref()).await;
         put(&mut out, "outcome", outcome.name.clone());
         put(&mut out, "outcome_id", outcome.id);
@@ -379,7 +407,7 @@ impl TypedTool for AddTicketNote {
             })?;
         let mut body = note_action(id, outcome.id, &note, !public);
         body.important = args.important;
-        let (saved, after) = post_action(ctx, id, body).await?;
+        let (saved, after) = post_action(ctx, &before, body).await?;
         let mut out = describe(ctx, id, &saved, after.as_ref()).await;
         let private = saved.private.unwrap_or(!public);
         out.insert("private".into(), json!(private));
@@ -478,7 +506,7 @@ impl TypedTool for LogTime {
             body.ended = Some(halo_date(e));
         }
         body.billable = args.billable;
-        let (saved, after) = post_action(ctx, id, body).await?;
+        let (saved, after) = post_action(ctx, &before, body).await?;
         let mut out = describe(ctx, id, &saved, after.as_ref()).await;
         out.insert("hours".into(), json!(hours));
         out.insert("minutes".into(), json!((hours * 60.0).round() as i64));

@@ -103,6 +103,51 @@ async fn name(
     ctx.lookups.name_of(&ctx.halo, kind, id?).await
 }
 
+/// The reference lists shaping these tickets will name from: the kinds whose id a ticket
+/// carries without Halo's name for it.
+pub fn names_needed<'a>(tickets: impl IntoIterator<Item = &'a Ticket>) -> Vec<LookupKind> {
+    let mut kinds = Vec::new();
+    for t in tickets {
+        let missing = [
+            (t.status_id, &t.status_name, LookupKind::Status),
+            (
+                t.ticket_type_id,
+                &t.ticket_type_name,
+                LookupKind::TicketType,
+            ),
+            (t.priority_id, &t.priority_name, LookupKind::Priority),
+            (t.agent_id, &t.agent_name, LookupKind::Agent),
+        ];
+        for (id, name, kind) in missing {
+            if id.is_some_and(|id| id > 0) && decode::text(name).is_none() && !kinds.contains(&kind)
+            {
+                kinds.push(kind);
+            }
+        }
+    }
+    kinds
+}
+
+/// The reference lists every shaped ticket may name from.
+pub const TICKET_NAME_LISTS: [LookupKind; 4] = [
+    LookupKind::Status,
+    LookupKind::TicketType,
+    LookupKind::Priority,
+    LookupKind::Agent,
+];
+
+/// Fetches the reference lists of `kinds` that are not cached, all at once, so shaping then
+/// names from the cache instead of asking Halo one list after another. Failures are left to
+/// shaping, which shows the id without a name as it always has.
+pub async fn warm_names(ctx: &CallContext, kinds: &[LookupKind]) {
+    futures::future::join_all(
+        kinds
+            .iter()
+            .map(|kind| async move { ctx.lookups.all(&ctx.halo, *kind).await }),
+    )
+    .await;
+}
+
 /// A ticket as lists show it (`detailed = false`) or as one ticket is shown.
 pub async fn ticket(ctx: &CallContext, raw: &Ticket, detailed: bool) -> Value {
     let mut t = Map::new();

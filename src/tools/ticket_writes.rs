@@ -12,8 +12,9 @@ use super::args::{me, optional_text, positive_id, required_text, resolve_agent, 
 use super::services::resolve_service;
 use super::shape::{self, int, put, text};
 use super::tickets::load_ticket;
-use crate::halo::lookups::{LookupKind, Named};
+use crate::halo::lookups::{LookupKind, Named, ResolveError};
 use crate::halo::records::{CustomFieldWrite, TicketWrite};
+use crate::halo::{HaloError, Rejection};
 use crate::mcp::registry::{TypedTool, typed};
 use crate::mcp::{CallContext, Effect, ToolError, ToolHandler};
 
@@ -85,19 +86,63 @@ struct Placement {
     user: Ref,
 }
 
+impl Placement {
+    /// Whether any of them came from a name lookup (the only ones a cache can hold stale).
+    fn is_named(&self) -> bool {
+        self.client.is_some() || self.site.is_some() || self.user.is_some()
+    }
+
+    fn ids(&self) -> (Option<i64>, Option<i64>, Option<i64>) {
+        let id = |r: &Ref| r.as_ref().map(|r| r.0);
+        (id(&self.client), id(&self.site), id(&self.user))
+    }
+}
+
+/// The end user as found without a customer filter, when that search found exactly the user
+/// the customer's own search would: one that belongs to `client`. Anything else (no match, more
+/// than one, someone else's) is left to the customer's own search, which says so as it always
+/// has.
+fn found_in(found: Option<Result<Named, ResolveError>>, client: &Ref) -> Option<Named> {
+    let found = found?.ok()?;
+    let (owner, _) = found.customer();
+    (owner.is_some() && owner == client.as_ref().map(|c| c.0)).then_some(found)
+}
+
 async fn place(ctx: &CallContext, t: &NewTicket) -> Result<Placement, ToolError> {
-    let mut client: Ref = match optional_text(t.customer.as_deref()) {
-        Some(c) => Some(named_ref(
-            &ctx.lookups
-                .resolve(&ctx.halo, LookupKind::Client, &c)
-                .await?,
-        )),
-        None => None,
-    };
+    let customer = optional_text(t.customer.as_deref());
+    let end_user = optional_text(t.end_user.as_deref());
+    // With both a customer and an end user (an e-mail, usually), both are looked up at once:
+    // the user without the customer filter, checked to belong to the customer afterwards.
+    let (client, early_user) = tokio::join!(
+        async {
+            match &customer {
+                Some(c) => ctx
+                    .lookups
+                    .resolve(&ctx.halo, LookupKind::Client, c)
+                    .await
+                    .map(|found| Some(named_ref(&found))),
+                None => Ok(None),
+            }
+        },
+        async {
+            match (&customer, &end_user) {
+                (Some(_), Some(u)) => Some(
+                    ctx.lookups
+                        .resolve_within(&ctx.halo, LookupKind::User, u, None)
+                        .await,
+                ),
+                _ => None,
+            }
+        }
+    );
+    let mut client: Ref = client?;
     let mut site: Ref = None;
     let mut user: Ref = None;
-    if let Some(u) = optional_text(t.end_user.as_deref()) {
-        let (found, owner) = resolve_in_customer(ctx, LookupKind::User, &u, &client).await?;
+    if let Some(u) = end_user {
+        let (found, owner) = match found_in(early_user, &client) {
+            Some(found) => (found, None),
+            None => resolve_in_customer(ctx, LookupKind::User, &u, &client).await?,
+        };
         if owner.is_some() {
             // No customer given: the ticket goes to the end user's customer and site.
             client = owner;
@@ -129,27 +174,44 @@ pub async fn create_ticket(ctx: &CallContext, t: NewTicket) -> Result<Value, Too
         ));
     }
     let ticket_type = required_text("ticket_type", &t.ticket_type)?;
-    let ticket_type = ctx
-        .lookups
-        .resolve(&ctx.halo, LookupKind::TicketType, &ticket_type)
-        .await?;
-    let placement = place(ctx, &t).await?;
-    let agent = match optional_text(t.agent.as_deref()) {
-        Some(a) => Some(resolve_agent(ctx, &a).await?),
-        None => None,
-    };
-    let team = match optional_text(t.team.as_deref()) {
-        Some(team) => Some(super::args::resolve_hinted(ctx, LookupKind::Team, &team, None).await?),
-        None => None,
-    };
-    let priority = resolve_opt(ctx, LookupKind::Priority, t.priority.as_deref()).await?;
-    let status = resolve_opt(ctx, LookupKind::Status, t.status.as_deref()).await?;
-    let service = match optional_text(t.service.as_deref()) {
-        Some(s) => Some(resolve_service(ctx, &s).await?),
-        None => None,
-    };
+    // Every name is resolved at once; errors are then taken in argument order (the message a
+    // bad argument always gave), and nothing is created after one.
+    let (ticket_type, placement, agent, team, priority, status, service) = tokio::join!(
+        ctx.lookups
+            .resolve(&ctx.halo, LookupKind::TicketType, &ticket_type),
+        place(ctx, &t),
+        async {
+            match optional_text(t.agent.as_deref()) {
+                Some(a) => resolve_agent(ctx, &a).await.map(Some),
+                None => Ok(None),
+            }
+        },
+        async {
+            match optional_text(t.team.as_deref()) {
+                Some(team) => super::args::resolve_hinted(ctx, LookupKind::Team, &team, None)
+                    .await
+                    .map(Some),
+                None => Ok(None),
+            }
+        },
+        resolve_opt(ctx, LookupKind::Priority, t.priority.as_deref()),
+        resolve_opt(ctx, LookupKind::Status, t.status.as_deref()),
+        async {
+            match optional_text(t.service.as_deref()) {
+                Some(s) => resolve_service(ctx, &s).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
+    let ticket_type = ticket_type?;
+    let mut placement = placement?;
+    let agent = agent?;
+    let team = team?;
+    let priority = priority?;
+    let status = status?;
+    let service = service?;
 
-    let body = TicketWrite {
+    let mut body = TicketWrite {
         summary: Some(summary),
         ticket_type_id: Some(ticket_type.id),
         details_html: optional_text(t.details.as_deref()).map(|d| shape::html_body(&d)),
@@ -174,7 +236,31 @@ pub async fn create_ticket(ctx: &CallContext, t: NewTicket) -> Result<Value, Too
         ..TicketWrite::default()
     };
 
-    let saved = ctx.halo.save_ticket(&body).await?;
+    // The outcomes of the new ticket's type are what a note, time entry or action on it (the
+    // usual next step) must ask for first; they are fetched alongside the create, into the
+    // per-instance cache (at most one call per ticket type per TTL). The create does not
+    // depend on them, and a failure here is only a miss for later.
+    let (saved, _) = tokio::join!(
+        ctx.halo.save_ticket(&body),
+        ctx.lookups
+            .outcomes_for_ticket_type(&ctx.halo, ticket_type.id)
+    );
+    let saved = match saved {
+        // Halo refused the ticket, so nothing was created. A customer, site or end user this
+        // caller resolved earlier may be gone: they are looked up once more, and the create is
+        // sent again only if that finds different records (never more than once).
+        Err(HaloError::Rejected(Rejection::Invalid(message))) if placement.is_named() => {
+            ctx.lookups.forget_names(&ctx.halo);
+            let fresh = place(ctx, &t).await?;
+            if fresh.ids() == placement.ids() {
+                return Err(HaloError::Rejected(Rejection::Invalid(message)).into());
+            }
+            (body.client_id, body.site_id, body.user_id) = fresh.ids();
+            placement = fresh;
+            ctx.halo.save_ticket(&body).await?
+        }
+        other => other?,
+    };
     let mut out = shape::ticket(ctx, &saved, false).await;
     // Halo's answer may leave out names it did not denormalise; fill them from what was resolved.
     if let Value::Object(m) = &mut out {

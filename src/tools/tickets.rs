@@ -86,19 +86,39 @@ impl TypedTool for SearchTickets {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .map(str::to_string);
-        query.status_id = resolve_opt(ctx, LookupKind::Status, args.status.as_deref()).await?;
-        query.ticket_type_id =
-            resolve_opt(ctx, LookupKind::TicketType, args.ticket_type.as_deref()).await?;
-        if let Some(agent) = args.agent.as_deref().filter(|a| !a.trim().is_empty()) {
-            let (id, _) = resolve_agent(ctx, agent).await?;
-            query.agent_id = Some(id);
-        }
-        let client_id = resolve_opt(ctx, LookupKind::Client, args.customer.as_deref()).await?;
-        query.client_id = client_id;
-        if let Some(user) = args.end_user.as_deref().filter(|u| !u.trim().is_empty()) {
-            let user = super::args::resolve_hinted(ctx, LookupKind::User, user, client_id).await?;
-            query.user_id = Some(user.id);
-        }
+        // Every name is resolved at once, with the lists the rows will be named from; only an
+        // end user waits for its customer. Errors are then taken in argument order, so a bad
+        // argument gives the message it always gave, and nothing is searched after one.
+        let agent = args.agent.as_deref().filter(|a| !a.trim().is_empty());
+        let end_user = args.end_user.as_deref().filter(|u| !u.trim().is_empty());
+        let (status, ticket_type, agent, people, ()) = tokio::join!(
+            resolve_opt(ctx, LookupKind::Status, args.status.as_deref()),
+            resolve_opt(ctx, LookupKind::TicketType, args.ticket_type.as_deref()),
+            async {
+                match agent {
+                    Some(agent) => resolve_agent(ctx, agent).await.map(|(id, _)| Some(id)),
+                    None => Ok(None),
+                }
+            },
+            async {
+                let client_id =
+                    resolve_opt(ctx, LookupKind::Client, args.customer.as_deref()).await?;
+                let user_id = match end_user {
+                    Some(user) => Some(
+                        super::args::resolve_hinted(ctx, LookupKind::User, user, client_id)
+                            .await?
+                            .id,
+                    ),
+                    None => None,
+                };
+                Ok::<_, ToolError>((client_id, user_id))
+            },
+            shape::warm_names(ctx, &shape::TICKET_NAME_LISTS),
+        );
+        query.status_id = status?;
+        query.ticket_type_id = ticket_type?;
+        query.agent_id = agent?;
+        (query.client_id, query.user_id) = people?;
         query.open_only = args.open_only == Some(true);
         let order = args.order_by.unwrap_or(TicketOrder::DateOpened);
         query.order = Some((order.sort(), args.descending.unwrap_or(true)));
@@ -126,6 +146,7 @@ pub async fn list_tickets(
     paging: Paging,
 ) -> Result<Value, ToolError> {
     let page = ctx.halo.tickets(query).await?;
+    shape::warm_names(ctx, &shape::names_needed(&page.items)).await;
     let mut tickets = Vec::with_capacity(page.items.len());
     for raw in &page.items {
         tickets.push(shape::ticket(ctx, raw, false).await);
@@ -169,10 +190,30 @@ impl TypedTool for GetTicket {
                 "recent_actions must be between 0 and 50".into(),
             ));
         }
-        let raw = load_ticket(ctx, id).await?;
+        // The ticket and its actions are read together; the ticket's error (a missing ticket
+        // above all) is the one reported when both fail.
+        let (raw, actions) = tokio::join!(load_ticket(ctx, id), async {
+            match limit {
+                0 => Ok(None),
+                _ => ctx.halo.ticket_actions(id).await.map(Some),
+            }
+        });
+        let raw = raw?;
+        let actions = actions?;
+        let mut needed = shape::names_needed([&raw]);
+        for action in actions.iter().flat_map(|a| &a.items) {
+            for (id, kind) in [
+                (action.new_status, LookupKind::Status),
+                (action.new_agent, LookupKind::Agent),
+            ] {
+                if id.is_some_and(|id| id > 0) && !needed.contains(&kind) {
+                    needed.push(kind);
+                }
+            }
+        }
+        shape::warm_names(ctx, &needed).await;
         let mut ticket = shape::ticket(ctx, &raw, true).await;
-        if limit > 0 {
-            let actions = ctx.halo.ticket_actions(id).await?;
+        if let Some(actions) = actions {
             let mut recent: Vec<Value> = Vec::with_capacity(actions.items.len());
             for raw in &actions.items {
                 let mut action = shape::action(ctx, raw).await;

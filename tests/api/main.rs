@@ -18,6 +18,7 @@ mod docs_names;
 mod faults;
 mod first_run;
 mod functions_host;
+mod halo_calls;
 mod load;
 mod lookup_cache;
 mod mcp_protocol;

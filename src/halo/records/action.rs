@@ -39,6 +39,9 @@ pub struct Action {
     /// The agent the action assigned.
     #[serde(default, deserialize_with = "decode::int")]
     pub new_agent: Option<i64>,
+    /// The team the action moved the ticket to, by name.
+    #[serde(default)]
+    pub new_team: Option<String>,
     /// Whether Halo e-mailed the note.
     #[serde(default, rename = "sendemail")]
     pub send_email: Option<bool>,
@@ -116,9 +119,11 @@ mod tests {
         let a: Action = decode::one(json!({
             "id": 5, "ticket_id": "12", "outcome": "Private Note", "who": "Sam",
             "datetime": "2026-11-24T09:30:00", "note_html": "<p>x</p>", "hiddenfromuser": true,
-            "timetaken": 0.5, "new_status": 0, "sendemail": false, "whatever": [1, 2]
+            "timetaken": 0.5, "new_status": 0, "new_team": "Second Line", "sendemail": false,
+            "whatever": [1, 2]
         }))
         .unwrap();
+        assert_eq!(a.new_team.as_deref(), Some("Second Line"));
         assert_eq!(
             (a.id, a.ticket_id, a.new_status),
             (Some(5), Some(12), Some(0))
@@ -128,6 +133,12 @@ mod tests {
         match decode::one::<Action>(json!({"id": 5, "hiddenfromuser": "yes"})) {
             Err(HaloError::InvalidResponse(m)) => {
                 assert!(m.starts_with("action field 'hiddenfromuser'"), "{m}")
+            }
+            other => panic!("{other:?}"),
+        }
+        match decode::one::<Action>(json!({"new_team": 3})) {
+            Err(HaloError::InvalidResponse(m)) => {
+                assert!(m.starts_with("action field 'new_team'"), "{m}")
             }
             other => panic!("{other:?}"),
         }
