@@ -19,6 +19,12 @@ fi
 if [ ! -f "$cache/node_modules/azurite/package.json" ] \
   || ! grep -q "\"version\": \"$version\"" "$cache/node_modules/azurite/package.json"; then
   echo "azurite.sh: installing azurite $version" >&2
-  npm install --silent --no-audit --no-fund --prefix "$cache" "azurite@$version" >/dev/null
+  # A registry hiccup should not fail CI; three failures in a row should, with npm's error shown.
+  for attempt in 1 2 3; do
+    npm install --loglevel=error --no-audit --no-fund --prefix "$cache" "azurite@$version" >/dev/null && break
+    [ "$attempt" = 3 ] && { echo "azurite.sh: npm install failed 3 times" >&2; exit 1; }
+    echo "azurite.sh: npm install failed (attempt $attempt); retrying" >&2
+    sleep $((attempt * 5))
+  done
 fi
 "$cache/node_modules/.bin/azurite-blob" --version
