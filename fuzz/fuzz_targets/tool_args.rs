@@ -42,7 +42,7 @@ fn fixture() -> &'static Fixture {
 
 fn paging(page: Option<u32>, page_size: Option<u32>) {
     if let Ok(p) = Paging::new(page, page_size) {
-        let _ = p.query();
+        let _ = p.request().pairs();
         let _ = p.describe(Some(u64::MAX), usize::MAX);
         let _ = p.describe(None, 0);
     }
@@ -63,7 +63,7 @@ fn typed(obj: &JsonObject, now: DateTime<Utc>) {
             text(t.as_deref());
         }
         if let Some(order) = a.order_by {
-            let _ = order.halo_column();
+            let _ = (order.sort(), order.shown_as());
         }
     }
     if let Ok(a) = parse_args::<tickets::GetTicketArgs>(obj.clone()) {
