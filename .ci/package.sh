@@ -10,4 +10,4 @@ echo "package: $zip is $size bytes"
 [ "$size" -le $((15 * 1024 * 1024)) ] || { echo "package is over 15 MB" >&2; exit 1; }
 rm -rf .ci/.cache/pkg && mkdir -p .ci/.cache/pkg
 unzip -q "$zip" handler -d .ci/.cache/pkg
-HALO_MCP_BIN="$PWD/.ci/.cache/pkg/handler" cargo test --test api load -- --ignored --nocapture 2>&1 | tail -8
+HALO_MCP_BIN="$PWD/.ci/.cache/pkg/handler" cargo test --test api load -- --ignored --nocapture 2>&1 | tail -40
