@@ -24,6 +24,7 @@ use tower::ServiceExt;
 
 use super::HaloMcpServer;
 use super::body::{self, BodyError};
+use super::direct::DirectCall;
 use super::outcome::OutcomeSlot;
 use super::server::Shared;
 
@@ -41,6 +42,8 @@ pub struct Guards {
 
 struct Edge {
     service: StreamableHttpService<HaloMcpServer, NeverSessionManager>,
+    /// The handler the direct path runs a `tools/call` on ([`super::direct`]).
+    server: HaloMcpServer,
     guards: Guards,
 }
 
@@ -55,12 +58,17 @@ pub fn routes(shared: Arc<Shared>, guards: Guards) -> Router {
         .disable_allowed_hosts()
         .disable_allowed_origins()
         .with_max_request_body_bytes(guards.max_body_bytes);
+    let server = HaloMcpServer::new(shared.clone());
     let service = StreamableHttpService::new(
         move || Ok(HaloMcpServer::new(shared.clone())),
         Arc::new(NeverSessionManager::default()),
         config,
     );
-    let edge = Arc::new(Edge { service, guards });
+    let edge = Arc::new(Edge {
+        service,
+        server,
+        guards,
+    });
     Router::new()
         .route("/mcp", any(handle))
         .route("/mcp/", any(handle))
@@ -134,11 +142,18 @@ pub struct Summary {
     pub tool: Option<String>,
 }
 
+/// A body that is one MCP message: what the log line needs, and the message itself.
+#[derive(Debug)]
+pub struct Inspected {
+    pub summary: Summary,
+    pub message: ClientJsonRpcMessage,
+}
+
 /// Checks the body is one JSON-RPC message; batches are refused (removed from MCP in 2025-06-18).
 /// The error is the complete JSON-RPC error response the edge sends.
 ///
 /// Public for the fuzz targets (`fuzz/fuzz_targets/mcp_request.rs`).
-pub fn inspect(body: &[u8]) -> Result<Summary, Box<Response>> {
+pub fn inspect(body: &[u8]) -> Result<Inspected, Box<Response>> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
         Box::new(jsonrpc_error(
             StatusCode::BAD_REQUEST,
@@ -195,19 +210,25 @@ pub fn inspect(body: &[u8]) -> Result<Summary, Box<Response>> {
     }
     // A well-formed envelope can still not fit the MCP schema (e.g. `params` an array); rmcp
     // would answer that 415 with a plain-text body, which no JSON-RPC client can read.
-    if let Err(error) = serde_json::from_slice::<ClientJsonRpcMessage>(body) {
-        let (code, what) = if is_response {
-            (-32600, "Invalid Request")
-        } else {
-            (-32602, "Invalid params")
-        };
-        let message = format!("{what}: '{method}' does not fit the MCP schema ({error})");
-        return Err(Box::new(rpc_error_for(id(), code, &message)));
-    }
+    let message = match serde_json::from_slice::<ClientJsonRpcMessage>(body) {
+        Ok(message) => message,
+        Err(error) => {
+            let (code, what) = if is_response {
+                (-32600, "Invalid Request")
+            } else {
+                (-32602, "Invalid params")
+            };
+            let message = format!("{what}: '{method}' does not fit the MCP schema ({error})");
+            return Err(Box::new(rpc_error_for(id(), code, &message)));
+        }
+    };
     let tool = (method == "tools/call")
         .then(|| map.get("params")?.get("name")?.as_str().map(str::to_string))
         .flatten();
-    Ok(Summary { method, tool })
+    Ok(Inspected {
+        summary: Summary { method, tool },
+        message,
+    })
 }
 
 /// The answer to a body that could not be read. The connection is closed after it: the rest
@@ -325,8 +346,8 @@ async fn handle(State(edge): State<Arc<Edge>>, request: Request) -> Response {
         Ok(bytes) => bytes,
         Err(error) => return body_refusal(error, max),
     };
-    let summary = match inspect(&bytes) {
-        Ok(summary) => summary,
+    let Inspected { summary, message } = match inspect(&bytes) {
+        Ok(inspected) => inspected,
         Err(response) => {
             log_request(
                 "invalid",
@@ -338,6 +359,23 @@ async fn handle(State(edge): State<Arc<Edge>>, request: Request) -> Response {
             return *response;
         }
     };
+    let outcome_slot = OutcomeSlot::default();
+    parts.extensions.insert(outcome_slot.clone());
+    if let Some(call) = DirectCall::take(message, &parts.headers) {
+        let body = call.answer(edge.server.clone(), parts).await;
+        let outcome = match outcome_slot.get() {
+            Some(outcome) => outcome.to_string(),
+            None => outcome_of(StatusCode::OK, &body),
+        };
+        log_request(
+            &summary.method,
+            summary.tool.as_deref(),
+            StatusCode::OK,
+            &outcome,
+            started,
+        );
+        return ([(header::CONTENT_TYPE, "application/json")], body).into_response();
+    }
     // We always answer JSON, so any Accept (or none) is served.
     parts.headers.insert(
         header::ACCEPT,
@@ -347,8 +385,6 @@ async fn handle(State(edge): State<Arc<Edge>>, request: Request) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
-    let outcome_slot = OutcomeSlot::default();
-    parts.extensions.insert(outcome_slot.clone());
     let forwarded = http::Request::from_parts(parts, Full::new(bytes));
     let response = match edge.service.clone().oneshot(forwarded).await {
         Ok(response) => response,
@@ -515,7 +551,7 @@ mod tests {
 
     #[test]
     fn messages_that_fit_are_summarised() {
-        let ok = |body: &str| inspect(body.as_bytes()).map_err(|_| ()).unwrap();
+        let ok = |body: &str| inspect(body.as_bytes()).map_err(|_| ()).unwrap().summary;
         let call = ok(
             r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_ticket","arguments":{"ticket_id":1}}}"#,
         );

@@ -6,6 +6,7 @@ pub mod agent_dates;
 pub mod arguments;
 pub mod body;
 pub mod context;
+pub mod direct;
 pub mod error;
 pub mod http;
 pub mod outcome;

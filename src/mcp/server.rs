@@ -4,10 +4,11 @@
 
 use std::sync::Arc;
 
+use http::request::Parts;
 use rmcp::ErrorData;
 use rmcp::handler::server::ServerHandler;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, Implementation, InitializeResult,
+    CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, InitializeResult,
     ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
     ReadResourceRequestParams, ReadResourceResponse, ResourcesCapability, ServerCapabilities, Tool,
 };
@@ -53,11 +54,8 @@ impl HaloMcpServer {
         HaloMcpServer { shared }
     }
 
-    fn credential(&self, context: &RequestContext<RoleServer>) -> Option<HaloCredential> {
-        context
-            .extensions
-            .get::<http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<Caller>())
+    fn credential(&self, head: Option<&Parts>) -> Option<HaloCredential> {
+        caller(head)
             .map(|caller| caller.credential.clone())
             .or_else(|| self.shared.default_credential.clone())
     }
@@ -66,15 +64,12 @@ impl HaloMcpServer {
     async fn audit(
         &self,
         ctx: &CallContext,
-        context: &RequestContext<RoleServer>,
+        head: Option<&Parts>,
         tool: &str,
         args: &JsonObject,
         outcome: &Result<serde_json::Value, ToolError>,
     ) {
-        let caller = context
-            .extensions
-            .get::<http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<Caller>());
+        let caller = caller(head);
         let client = caller.map_or_else(
             || Party::new(Some("anonymous".into()), None),
             |c| Party::new(Some(c.client.id.clone()), c.client.name.clone()),
@@ -91,6 +86,68 @@ impl HaloMcpServer {
         self.shared.auditor.record(call).await;
     }
 
+    /// Runs one `tools/call` for the HTTP request whose head is `head`: its extensions carry
+    /// the signed-in [`Caller`] and the edge's [`OutcomeSlot`]. rmcp's handler and the edge's
+    /// direct path ([`super::direct`]) both come here, so a tool call is the same either way.
+    pub async fn run_tool_call(
+        &self,
+        request: CallToolRequestParams,
+        head: Option<&Parts>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let Some(tool) = self.shared.registry.get(&request.name) else {
+            return Err(ErrorData::invalid_params(
+                format!(
+                    "unknown tool '{}'; call tools/list for the tools this server offers",
+                    request.name
+                ),
+                None,
+            ));
+        };
+        let Some(credential) = self.credential(head) else {
+            let error =
+                ToolError::Unavailable("no Halo credentials for this call; sign in first".into());
+            return Ok(result::failure(&error));
+        };
+        let ctx = CallContext {
+            halo: self.shared.halo.session(credential),
+            lookups: self.shared.lookups.clone(),
+        };
+        let args = request.arguments.unwrap_or_default();
+        // Writes (the registry's effect, which also sets readOnlyHint) are audited here, once.
+        let audited = tool.definition().effect.writes().then(|| args.clone());
+        let outcome = tool.call(&ctx, args).await;
+        if let Some(args) = audited {
+            self.audit(&ctx, head, &request.name, &args, &outcome).await;
+        }
+        let slot = head.and_then(|head| head.extensions.get::<OutcomeSlot>());
+        Ok(match outcome {
+            Ok(value) => {
+                slot.inspect(|slot| slot.set("ok"));
+                let mut result = result::success(value);
+                // Links to the records in the (possibly trimmed) result, after its JSON text.
+                if let Some(value) = &result.structured_content {
+                    let links = resources::links::for_result(self.offered(), &request.name, value);
+                    result.content.extend(links);
+                }
+                result
+            }
+            Err(error) => {
+                // A rate limit was logged by the Halo client, for every Halo call.
+                tracing::debug!(tool = %request.name, kind = error.kind(), "tool error");
+                slot.inspect(|slot| slot.set("tool_error"));
+                result::failure(&error)
+            }
+        })
+    }
+
+    /// Whether the tool named `name` writes to Halo (an unknown name does not).
+    pub fn tool_writes(&self, name: &str) -> bool {
+        self.shared
+            .registry
+            .get(name)
+            .is_some_and(|tool| tool.definition().effect.writes())
+    }
+
     /// The resource kinds offered: those whose reading tool the operator left enabled.
     fn offered(&self) -> Offered {
         Offered::from_registry(&self.shared.registry)
@@ -101,7 +158,7 @@ impl HaloMcpServer {
         &self,
         context: &RequestContext<RoleServer>,
     ) -> Result<CallContext, ErrorData> {
-        let credential = self.credential(context).ok_or_else(|| {
+        let credential = self.credential(head(context)).ok_or_else(|| {
             ErrorData::internal_error("no Halo credentials for this request; sign in first", None)
         })?;
         Ok(CallContext {
@@ -109,6 +166,16 @@ impl HaloMcpServer {
             lookups: self.shared.lookups.clone(),
         })
     }
+}
+
+/// The head of the HTTP request rmcp is serving, which the edge hands over in the extensions.
+fn head(context: &RequestContext<RoleServer>) -> Option<&Parts> {
+    context.extensions.get::<Parts>()
+}
+
+/// The signed-in caller, set on the request by the sign-in middleware.
+fn caller(head: Option<&Parts>) -> Option<&Caller> {
+    head.and_then(|head| head.extensions.get::<Caller>())
 }
 
 impl ServerHandler for HaloMcpServer {
@@ -147,55 +214,9 @@ impl ServerHandler for HaloMcpServer {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        let Some(tool) = self.shared.registry.get(&request.name) else {
-            return Err(ErrorData::invalid_params(
-                format!(
-                    "unknown tool '{}'; call tools/list for the tools this server offers",
-                    request.name
-                ),
-                None,
-            ));
-        };
-        let Some(credential) = self.credential(&context) else {
-            let error =
-                ToolError::Unavailable("no Halo credentials for this call; sign in first".into());
-            return Ok(result::failure(&error).into());
-        };
-        let ctx = CallContext {
-            halo: self.shared.halo.session(credential),
-            lookups: self.shared.lookups.clone(),
-        };
-        let args = request.arguments.unwrap_or_default();
-        // Writes (the registry's effect, which also sets readOnlyHint) are audited here, once.
-        let audited = tool.definition().effect.writes().then(|| args.clone());
-        let outcome = tool.call(&ctx, args).await;
-        if let Some(args) = audited {
-            self.audit(&ctx, &context, &request.name, &args, &outcome)
-                .await;
-        }
-        let slot = context
-            .extensions
-            .get::<http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<OutcomeSlot>());
-        Ok(match outcome {
-            Ok(value) => {
-                slot.inspect(|slot| slot.set("ok"));
-                let mut result = result::success(value);
-                // Links to the records in the (possibly trimmed) result, after its JSON text.
-                if let Some(value) = &result.structured_content {
-                    let links = resources::links::for_result(self.offered(), &request.name, value);
-                    result.content.extend(links);
-                }
-                result
-            }
-            Err(error) => {
-                // A rate limit was logged by the Halo client, for every Halo call.
-                tracing::debug!(tool = %request.name, kind = error.kind(), "tool error");
-                slot.inspect(|slot| slot.set("tool_error"));
-                result::failure(&error)
-            }
-        }
-        .into())
+        self.run_tool_call(request, head(&context))
+            .await
+            .map(Into::into)
     }
 
     async fn list_resources(

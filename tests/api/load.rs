@@ -113,8 +113,10 @@ async fn twenty_thousand_calls_at_concurrency_64_without_errors_or_memory_growth
         .build()
         .expect("client");
     let url = format!("{base}/mcp");
-    // Warm up: lookup caches, connection pools, allocator arenas.
-    let warm_errors = run(&http, &url, 2_000).await;
+    // Warm up: lookup caches, connection pools, allocator arenas. RSS after 2,000 calls still
+    // varied from 28 to 35 MB between runs (one CI run failed the 1.5x bound from a low start);
+    // after 5,000 the arenas have settled and the figure measures growth, not warm-up.
+    let warm_errors = run(&http, &url, 5_000).await;
     assert!(
         warm_errors.is_empty(),
         "warm-up errors: {:?}",

@@ -14,6 +14,7 @@ mod agent_outputs;
 mod custom_tools;
 mod date_arguments;
 mod deploy_first;
+mod direct_calls;
 mod docs_names;
 mod faults;
 mod first_run;
