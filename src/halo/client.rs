@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use url::Url;
@@ -225,7 +226,7 @@ impl HaloClient {
         body: Option<&Value>,
         limiter_budget: Duration,
         timeout: Option<Duration>,
-    ) -> Result<Value, HaloError> {
+    ) -> Result<Bytes, HaloError> {
         if let Err(wait) = self.inner.limiter.acquire(limiter_budget).await {
             rate_limited("budget", wait);
             return Err(NotSent::RateLimited { retry_after: wait }.into());
@@ -270,7 +271,9 @@ impl HaloClient {
         self.read_response(response).await
     }
 
-    async fn read_response(&self, response: reqwest::Response) -> Result<Value, HaloError> {
+    /// A success answer's body, checked to be JSON by its content type but not parsed: typed
+    /// reads decode it straight into their records ([`crate::halo::records::wire`]).
+    async fn read_response(&self, response: reqwest::Response) -> Result<Bytes, HaloError> {
         let status = response.status();
         let retry_after = retry_after::parse(
             response
@@ -301,11 +304,7 @@ impl HaloClient {
                     }
                 )));
             }
-            if body.trim_ascii().is_empty() {
-                return Ok(Value::Null);
-            }
-            return serde_json::from_slice(&body)
-                .map_err(|e| HaloError::InvalidResponse(format!("malformed JSON: {e}")));
+            return Ok(body);
         }
         let message = message_from_body(&String::from_utf8_lossy(&body));
         if InFlight::is_server_failure(status.as_u16()) {
@@ -334,6 +333,19 @@ impl HaloClient {
         }
         .into())
     }
+}
+
+/// A success body as a JSON value; an empty body is `null`.
+pub(crate) fn json(body: &[u8]) -> Result<Value, HaloError> {
+    if body.trim_ascii().is_empty() {
+        return Ok(Value::Null);
+    }
+    serde_json::from_slice(body).map_err(malformed)
+}
+
+/// Halo's answer is not JSON at all (as opposed to JSON with a field of the wrong type).
+pub(crate) fn malformed(error: serde_json::Error) -> HaloError {
+    HaloError::InvalidResponse(format!("malformed JSON: {error}"))
 }
 
 /// Operators alert on this line (infra/modules/alerts.bicep), for every Halo call: `source` is
@@ -417,6 +429,16 @@ impl HaloSession {
         query: &[(&str, String)],
         policy: ReadPolicy,
     ) -> Result<Value, HaloError> {
+        json(&self.get_body(path, query, policy).await?)
+    }
+
+    /// [`HaloSession::get_with`]'s answer as Halo sent it, for reads that decode it themselves.
+    pub async fn get_body(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        policy: ReadPolicy,
+    ) -> Result<Bytes, HaloError> {
         let mut url = self.client.url(path)?;
         if !query.is_empty() {
             let mut pairs = url.query_pairs_mut();
@@ -495,6 +517,16 @@ impl HaloSession {
         body: Value,
         timeout: Option<Duration>,
     ) -> Result<Value, HaloError> {
+        let body = self.post_raw(path, body, timeout).await?;
+        json(&body).map_err(HaloError::for_write)
+    }
+
+    async fn post_raw(
+        &self,
+        path: &str,
+        body: Value,
+        timeout: Option<Duration>,
+    ) -> Result<Bytes, HaloError> {
         let url = self.client.url(path)?;
         let budget = self.client.inner.options.read_retry_budget;
         let mut renewed_token = false;

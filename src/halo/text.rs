@@ -169,9 +169,9 @@ pub fn html_excerpt(html: &str, max_chars: usize) -> String {
     let mut rest = html;
     while let Some(c) = rest.chars().next() {
         rest = &rest[c.len_utf8()..];
-        let decoded: &str;
-        let entity_char: String;
-        match c {
+        // One character to show (this runs for every character of every listed ticket's
+        // details, so nothing is allocated per character).
+        let ch = match c {
             '<' => {
                 // Skip the tag; any tag separates words.
                 rest = rest.find('>').map_or("", |end| &rest[end + 1..]);
@@ -187,39 +187,33 @@ pub fn html_excerpt(html: &str, max_chars: usize) -> String {
                 match end.and_then(|end| decode_entity(&rest[..end]).map(|ch| (end, ch))) {
                     Some((end, ch)) => {
                         rest = &rest[end + 1..];
-                        entity_char = ch.to_string();
-                        decoded = &entity_char;
+                        ch
                     }
                     // Not an entity we know: keep the '&' as written.
-                    None => decoded = "&",
+                    None => '&',
                 }
             }
-            _ => {
-                entity_char = c.to_string();
-                decoded = &entity_char;
-            }
+            _ => c,
+        };
+        if ch.is_whitespace() {
+            pending_space = true;
+            continue;
         }
-        for ch in decoded.chars() {
-            if ch.is_whitespace() {
-                pending_space = true;
-                continue;
-            }
-            let needed = if pending_space && !out.is_empty() {
-                2
-            } else {
-                1
-            };
-            if count + needed > max_chars {
-                out.push_str(TRUNCATION_MARKER);
-                return out;
-            }
-            if needed == 2 {
-                out.push(' ');
-            }
-            pending_space = false;
-            out.push(ch);
-            count += needed;
+        let needed = if pending_space && !out.is_empty() {
+            2
+        } else {
+            1
+        };
+        if count + needed > max_chars {
+            out.push_str(TRUNCATION_MARKER);
+            return out;
         }
+        if needed == 2 {
+            out.push(' ');
+        }
+        pending_space = false;
+        out.push(ch);
+        count += needed;
     }
     out
 }

@@ -98,7 +98,7 @@ impl HaloSession {
             ("ticket_id", ticket_id.to_string()),
             ("excludesys", "true".into()),
         ];
-        decode::page(self.list("Actions", "actions", &query).await?)
+        self.read_list("Actions", "actions", &query).await
     }
 
     /// Adds one action (sent once, never retried) and returns it as Halo saved it. An

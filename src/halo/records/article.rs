@@ -5,6 +5,7 @@
 use serde::Deserialize;
 
 use super::decode::{self, Record, Records};
+use crate::halo::client::ReadPolicy;
 use crate::halo::{HaloError, HaloSession, PageRequest};
 
 /// One article, as the list or the single record sends it.
@@ -106,18 +107,18 @@ impl ArticleQuery {
 impl HaloSession {
     /// One article with its full description and resolution.
     pub async fn article(&self, id: i64) -> Result<Article, HaloError> {
-        decode::one(
-            self.get(
-                &format!("KBArticle/{id}"),
-                &[("includedetails", "true".into())],
-            )
-            .await?,
+        self.read(
+            &format!("KBArticle/{id}"),
+            &[("includedetails", "true".into())],
+            ReadPolicy::default(),
         )
+        .await
     }
 
     /// One page of articles.
     pub async fn articles(&self, query: &ArticleQuery) -> Result<Records<Article>, HaloError> {
-        decode::page(self.list("KBArticle", "articles", &query.pairs()).await?)
+        self.read_list("KBArticle", "articles", &query.pairs())
+            .await
     }
 }
 

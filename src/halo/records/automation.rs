@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::decode::{self, Record};
+use super::decode::Record;
 use crate::halo::{HaloError, HaloSession};
 
 /// A runbook as `GET /Automation` lists it.
@@ -102,7 +102,10 @@ impl RunbookAnswer {
 impl HaloSession {
     /// Every runbook Halo lists.
     pub async fn runbooks(&self) -> Result<Vec<Runbook>, HaloError> {
-        Ok(decode::page(self.list("Automation", "automations", &[]).await?)?.items)
+        Ok(self
+            .read_list("Automation", "automations", &[])
+            .await?
+            .items)
     }
 
     /// Runs runbook `id` with `body`, waiting up to `wait` for its answer. Sent once, like
@@ -123,6 +126,7 @@ impl HaloSession {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::halo::records::decode;
     use serde_json::json;
 
     #[test]

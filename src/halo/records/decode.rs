@@ -3,8 +3,9 @@
 //! names the entity and the field, so a Halo change is reported where it happened instead of
 //! showing up as a silently missing value.
 
-use serde::Deserialize;
-use serde::de::{DeserializeOwned, Deserializer, Error as _, Unexpected};
+use std::fmt;
+
+use serde::de::{DeserializeOwned, Deserializer, Error, Unexpected, Visitor};
 use serde_json::Value;
 
 use crate::halo::{HaloError, Page};
@@ -49,28 +50,76 @@ pub fn page<T: Record>(page: Page) -> Result<Records<T>, HaloError> {
 
 /// An id or count that Halo sends as a number, or on some endpoints as a numeric string; null,
 /// absent or an empty string is `None`.
+/// Read by a visitor rather than an untagged enum, which would buffer every id first.
 pub fn int<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        Int(i64),
-        Float(f64),
-        Text(String),
+    deserializer.deserialize_any(Int)
+}
+
+struct Int;
+
+/// The error an untagged enum gives for a value none of its forms takes; kept word for word
+/// so a Halo change reads the same as before the visitor.
+pub(super) const NO_FORM: &str = "data did not match any variant of untagged enum Raw";
+
+impl<'de> Visitor<'de> for Int {
+    type Value = Option<i64>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a whole number, as a number or as text")
     }
-    match Option::<Raw>::deserialize(deserializer)? {
-        None => Ok(None),
-        Some(Raw::Int(n)) => Ok(Some(n)),
-        Some(Raw::Float(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Some(f as i64)),
-        Some(Raw::Float(f)) => Err(D::Error::invalid_type(
-            Unexpected::Float(f),
-            &"a whole number",
-        )),
-        Some(Raw::Text(s)) if s.trim().is_empty() => Ok(None),
-        Some(Raw::Text(s)) => s
-            .trim()
+
+    fn visit_i64<E: Error>(self, n: i64) -> Result<Self::Value, E> {
+        Ok(Some(n))
+    }
+
+    fn visit_u64<E: Error>(self, n: u64) -> Result<Self::Value, E> {
+        match i64::try_from(n) {
+            Ok(n) => Ok(Some(n)),
+            Err(_) => self.visit_f64(n as f64),
+        }
+    }
+
+    fn visit_f64<E: Error>(self, f: f64) -> Result<Self::Value, E> {
+        if f.fract() == 0.0 && f.abs() < 9.0e15 {
+            Ok(Some(f as i64))
+        } else {
+            Err(E::invalid_type(Unexpected::Float(f), &"a whole number"))
+        }
+    }
+
+    fn visit_str<E: Error>(self, s: &str) -> Result<Self::Value, E> {
+        let trimmed = s.trim();
+        if trimmed.is_empty() {
+            return Ok(None);
+        }
+        trimmed
             .parse()
             .map(Some)
-            .map_err(|_| D::Error::invalid_type(Unexpected::Str(&s), &"a whole number")),
+            .map_err(|_| E::invalid_type(Unexpected::Str(s), &"a whole number"))
+    }
+
+    fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_bool<E: Error>(self, _: bool) -> Result<Self::Value, E> {
+        Err(E::custom(NO_FORM))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(A::Error::custom(NO_FORM))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(A::Error::custom(NO_FORM))
     }
 }
 
@@ -86,6 +135,7 @@ pub fn text(value: &Option<String>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
     use serde_json::json;
 
     #[derive(Debug, Deserialize)]

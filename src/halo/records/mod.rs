@@ -8,6 +8,7 @@ pub mod action;
 pub mod article;
 pub mod automation;
 pub mod decode;
+mod field_value;
 pub mod organisation;
 pub mod people;
 pub mod reference;
@@ -17,6 +18,7 @@ pub mod ticket;
 #[cfg(test)]
 mod ticket_calls_tests;
 pub mod ticket_match;
+pub mod wire;
 #[cfg(test)]
 mod wire_tests;
 

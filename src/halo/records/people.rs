@@ -151,17 +151,19 @@ impl HaloSession {
 
     /// [`HaloSession::me`] with this call's retry and timeout policy.
     pub async fn me_with(&self, policy: ReadPolicy) -> Result<Agent, HaloError> {
-        decode::one(self.get_with("Agent/me", &[], policy).await?)
+        self.read("Agent/me", &[], policy).await
     }
 
     /// One agent by id.
     pub async fn agent(&self, id: i64) -> Result<Agent, HaloError> {
-        decode::one(self.get(&format!("Agent/{id}"), &[]).await?)
+        self.read(&format!("Agent/{id}"), &[], ReadPolicy::default())
+            .await
     }
 
     /// One end user by id.
     pub async fn end_user(&self, id: i64) -> Result<EndUser, HaloError> {
-        decode::one(self.get(&format!("Users/{id}"), &[]).await?)
+        self.read(&format!("Users/{id}"), &[], ReadPolicy::default())
+            .await
     }
 }
 

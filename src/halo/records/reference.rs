@@ -142,14 +142,8 @@ impl HaloSession {
         &self,
         tickettype_id: i64,
     ) -> Result<Vec<Outcome>, HaloError> {
-        let page = self
-            .list(
-                "Outcome",
-                "outcomes",
-                &[("tickettype_id", tickettype_id.to_string())],
-            )
-            .await?;
-        Ok(decode::page(page)?.items)
+        let query = [("tickettype_id", tickettype_id.to_string())];
+        Ok(self.read_list("Outcome", "outcomes", &query).await?.items)
     }
 }
 

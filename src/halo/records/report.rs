@@ -263,7 +263,7 @@ impl ReportProfile {
 impl HaloSession {
     /// One page of the reports the agent can see.
     pub async fn reports(&self, query: &ReportQuery) -> Result<Records<ReportSummary>, HaloError> {
-        decode::page(self.list("Report", "reports", &query.pairs()).await?)
+        self.read_list("Report", "reports", &query.pairs()).await
     }
 
     /// Runs a saved report; `policy` because report runs are long and not worth repeating.
@@ -272,10 +272,8 @@ impl HaloSession {
         run: &ReportRun,
         policy: ReadPolicy,
     ) -> Result<ReportProfile, HaloError> {
-        decode::one(
-            self.get_with(&format!("Report/{}", run.report_id), &run.pairs(), policy)
-                .await?,
-        )
+        self.read(&format!("Report/{}", run.report_id), &run.pairs(), policy)
+            .await
     }
 }
 

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use super::decode::{self, Record, Records};
+use crate::halo::client::ReadPolicy;
 use crate::halo::{HaloError, HaloSession, Named, PageRequest};
 
 /// One service as the catalogue lists it.
@@ -93,12 +94,13 @@ impl ServiceQuery {
 impl HaloSession {
     /// One service by id.
     pub async fn service(&self, id: i64) -> Result<Service, HaloError> {
-        decode::one(self.get(&format!("Service/{id}"), &[]).await?)
+        self.read(&format!("Service/{id}"), &[], ReadPolicy::default())
+            .await
     }
 
     /// One page of the service catalogue.
     pub async fn services(&self, query: &ServiceQuery) -> Result<Records<Service>, HaloError> {
-        decode::page(self.list("Service", "services", &query.pairs()).await?)
+        self.read_list("Service", "services", &query.pairs()).await
     }
 }
 

@@ -6,6 +6,8 @@
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::decode::{self, Record, Records};
+use super::field_value;
+use crate::halo::client::ReadPolicy;
 use crate::halo::{HaloError, HaloSession, PageRequest};
 
 /// One ticket, as a list row or with its details. Names Halo denormalises (`status_name` …) are
@@ -149,8 +151,8 @@ pub struct CustomField {
 }
 
 /// A custom field's value: whatever the field's type makes it (text, number, yes/no, a list of
-/// choices). Serialised back exactly as Halo sent it.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+/// choices). Serialised back exactly as Halo sent it; read by [`field_value`]'s visitor.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum FieldValue {
     Null,
@@ -175,17 +177,7 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<FieldVal
 
 /// Text, or a whole number as its digits.
 fn text_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        Text(String),
-        Int(i64),
-    }
-    Ok(match Option::<Raw>::deserialize(deserializer)? {
-        None => None,
-        Some(Raw::Text(s)) => Some(s),
-        Some(Raw::Int(n)) => Some(n.to_string()),
-    })
+    deserializer.deserialize_any(field_value::TextOrNumber)
 }
 
 /// The columns a ticket search can be ordered by.
@@ -323,22 +315,23 @@ pub struct CustomFieldWrite {
 impl HaloSession {
     /// One ticket with its details and the names Halo adds to a single record.
     pub async fn ticket(&self, id: i64) -> Result<Ticket, HaloError> {
-        decode::one(self.ticket_document(id).await?)
+        self.ticket_document(id).await
     }
 
-    /// One ticket as Halo's JSON, read into [`Ticket`] here and into its AI matches by
-    /// `ticket_match`: one request, two views.
-    pub(super) async fn ticket_document(&self, id: i64) -> Result<serde_json::Value, HaloError> {
-        self.get(
+    /// One ticket read as `T`: [`Ticket`] here, its AI matches in `ticket_match` (one request,
+    /// two views, each decoded straight from Halo's answer).
+    pub(super) async fn ticket_document<T: Record>(&self, id: i64) -> Result<T, HaloError> {
+        self.read(
             &format!("Tickets/{id}"),
             &[("includedetails", "true".into())],
+            ReadPolicy::default(),
         )
         .await
     }
 
     /// One page of a ticket search.
     pub async fn tickets(&self, query: &TicketQuery) -> Result<Records<Ticket>, HaloError> {
-        decode::page(self.list("Tickets", "tickets", &query.pairs()).await?)
+        self.read_list("Tickets", "tickets", &query.pairs()).await
     }
 
     /// Creates or updates one ticket (sent once, never retried) and returns it as Halo saved it.

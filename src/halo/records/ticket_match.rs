@@ -50,7 +50,7 @@ fn rows<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<AiMatch
 impl HaloSession {
     /// A ticket's AI matches, from the same single-ticket read `get_ticket` makes.
     pub async fn ticket_matches(&self, ticket_id: i64) -> Result<TicketMatches, HaloError> {
-        decode::one(self.ticket_document(ticket_id).await?)
+        self.ticket_document(ticket_id).await
     }
 }
 
