@@ -73,6 +73,8 @@ impl AuthEndpoints {
 struct Inner {
     http: reqwest::Client,
     api_base: Url,
+    /// The base URL as a cache key, made once so per-call lookups clone a pointer, not a string.
+    instance: Arc<str>,
     options: HaloClientOptions,
     /// Every call sent takes one from here; see [`CallBudget`].
     limiter: Arc<dyn CallBudget>,
@@ -115,6 +117,7 @@ impl HaloClient {
             inner: Arc::new(Inner {
                 http,
                 api_base,
+                instance: Arc::from(options.base_url.as_str()),
                 limiter: budget,
                 options,
                 auth: tokio::sync::OnceCell::new(),
@@ -124,6 +127,11 @@ impl HaloClient {
 
     pub fn base_url(&self) -> &Url {
         &self.inner.options.base_url
+    }
+
+    /// The base URL, shared: a cheap key for caches kept per Halo instance.
+    pub fn instance(&self) -> Arc<str> {
+        self.inner.instance.clone()
     }
 
     /// The HTTP client, shared with callers that talk to Halo's auth server (sign-in).

@@ -366,7 +366,7 @@ impl NameKey {
 /// per caller; and each caller's own agent record per credential. Only successes are kept: a
 /// name that matched nothing is asked again, so a record created meanwhile is found.
 pub struct LookupCache {
-    lists: Cache<(String, LookupKind), Arc<Vec<Named>>>,
+    lists: Cache<(Arc<str>, LookupKind), Arc<Vec<Named>>>,
     /// Outcomes offered per ticket type, per Halo instance.
     outcomes: Cache<(String, i64), Arc<Vec<Named>>>,
     names: Cache<NameKey, Named>,
@@ -436,7 +436,7 @@ impl LookupCache {
         session: &HaloSession,
         kind: LookupKind,
     ) -> Result<Arc<Vec<Named>>, HaloError> {
-        let key = (session.client().base_url().to_string(), kind);
+        let key = (session.client().instance(), kind);
         cached(&self.lists, key, async {
             let mut query: Vec<(&str, String)> = vec![];
             if kind == LookupKind::Agent {
@@ -564,6 +564,20 @@ impl LookupCache {
         }
     }
 
+    /// The reference lists of `kinds`, each taken once (fetched together when not cached), for
+    /// shaping many records without a cache look-up per record. A list that cannot be read
+    /// is left out: its ids are shown without names.
+    pub async fn snapshot(&self, session: &HaloSession, kinds: &[LookupKind]) -> NameLists {
+        let lists = futures::future::join_all(
+            kinds
+                .iter()
+                .filter(|kind| kind.cached_whole())
+                .map(|&kind| async move { Some((kind, self.all(session, kind).await.ok()?)) }),
+        )
+        .await;
+        NameLists(lists.into_iter().flatten().collect())
+    }
+
     /// The cached name for an id, when the list is cached and has it.
     pub async fn name_of(
         &self,
@@ -575,6 +589,21 @@ impl LookupCache {
             return None;
         }
         let list = self.all(session, kind).await.ok()?;
+        list.iter().find(|n| n.id == id).map(|n| n.name.clone())
+    }
+}
+
+/// Reference lists taken from the cache once for one call (see [`LookupCache::snapshot`]).
+#[derive(Debug, Default)]
+pub struct NameLists(Vec<(LookupKind, Arc<Vec<Named>>)>);
+
+impl NameLists {
+    /// The name for an id, when the list of `kind` was taken and has it.
+    pub fn name_of(&self, kind: LookupKind, id: i64) -> Option<String> {
+        if id <= 0 {
+            return None;
+        }
+        let (_, list) = self.0.iter().find(|(k, _)| *k == kind)?;
         list.iter().find(|n| n.id == id).map(|n| n.name.clone())
     }
 }
@@ -646,6 +675,18 @@ mod tests {
                 .id,
             2
         );
+    }
+
+    #[test]
+    fn name_lists_name_ids_of_the_lists_taken_only() {
+        let names = NameLists(vec![(LookupKind::Status, Arc::new(statuses()))]);
+        assert_eq!(
+            names.name_of(LookupKind::Status, 9).as_deref(),
+            Some("Closed")
+        );
+        assert_eq!(names.name_of(LookupKind::Status, 5), None, "unknown id");
+        assert_eq!(names.name_of(LookupKind::Status, 0), None, "unset id");
+        assert_eq!(names.name_of(LookupKind::Agent, 9), None, "list not taken");
     }
 
     #[test]

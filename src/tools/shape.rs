@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::halo::lookups::LookupKind;
+use crate::halo::lookups::{LookupKind, NameLists};
 use crate::halo::records::{Action, AiSuggestion, Ticket, decode};
 use crate::halo::text::{html_to_text, truncate};
 use crate::mcp::CallContext;
@@ -59,7 +59,7 @@ pub fn excerpt(raw: &Value, fields: &[&str], limit: usize) -> Option<String> {
 
 /// Halo's SLA state codes spelled out: `I` inside the target, `O` outside it.
 fn sla_state(code: &Option<String>) -> Option<&'static str> {
-    match decode::text(code)?.as_str() {
+    match code.as_deref()?.trim() {
         "I" | "i" => Some("inside"),
         "O" | "o" => Some("breached"),
         _ => None,
@@ -90,9 +90,9 @@ pub fn put(map: &mut Map<String, Value>, key: &str, value: impl Into<Value>) {
     }
 }
 
-/// A name from the record itself, else from the lookup cache.
-async fn name(
-    ctx: &CallContext,
+/// A name from the record itself, else from the call's reference lists.
+fn name(
+    names: &NameLists,
     given: &Option<String>,
     id: Option<i64>,
     kind: LookupKind,
@@ -100,7 +100,7 @@ async fn name(
     if let Some(name) = decode::text(given) {
         return Some(name);
     }
-    ctx.lookups.name_of(&ctx.halo, kind, id?).await
+    names.name_of(kind, id?)
 }
 
 /// The reference lists shaping these tickets will name from: the kinds whose id a ticket
@@ -136,20 +136,26 @@ pub const TICKET_NAME_LISTS: [LookupKind; 4] = [
     LookupKind::Agent,
 ];
 
-/// Fetches the reference lists of `kinds` that are not cached, all at once, so shaping then
-/// names from the cache instead of asking Halo one list after another. Failures are left to
-/// shaping, which shows the id without a name as it always has.
-pub async fn warm_names(ctx: &CallContext, kinds: &[LookupKind]) {
-    futures::future::join_all(
-        kinds
-            .iter()
-            .map(|kind| async move { ctx.lookups.all(&ctx.halo, *kind).await }),
-    )
-    .await;
+/// The reference lists of `kinds`, fetched all at once when not cached, so shaping names from
+/// them instead of asking Halo one list after another, and takes each list once per call, not
+/// once per row. A list that cannot be read leaves its ids without names, as it always has.
+pub async fn warm_names(ctx: &CallContext, kinds: &[LookupKind]) -> NameLists {
+    ctx.lookups.snapshot(&ctx.halo, kinds).await
 }
 
 /// A ticket as lists show it (`detailed = false`) or as one ticket is shown.
 pub async fn ticket(ctx: &CallContext, raw: &Ticket, detailed: bool) -> Value {
+    let names = warm_names(ctx, &names_needed([raw])).await;
+    ticket_named(ctx, raw, detailed, &names).await
+}
+
+/// [`ticket`] naming from `names`, which holds every list [`names_needed`] asks for it.
+pub async fn ticket_named(
+    ctx: &CallContext,
+    raw: &Ticket,
+    detailed: bool,
+    names: &NameLists,
+) -> Value {
     let mut t = Map::new();
     let status_id = raw.status_id;
     let type_id = raw.ticket_type_id;
@@ -161,19 +167,24 @@ pub async fn ticket(ctx: &CallContext, raw: &Ticket, detailed: bool) -> Value {
     put(
         &mut t,
         "status_name",
-        name(ctx, &raw.status_name, status_id, LookupKind::Status).await,
+        name(names, &raw.status_name, status_id, LookupKind::Status),
     );
     put(&mut t, "tickettype_id", type_id);
     put(
         &mut t,
         "tickettype_name",
-        name(ctx, &raw.ticket_type_name, type_id, LookupKind::TicketType).await,
+        name(
+            names,
+            &raw.ticket_type_name,
+            type_id,
+            LookupKind::TicketType,
+        ),
     );
     put(&mut t, "priority_id", priority_id);
     put(
         &mut t,
         "priority_name",
-        name(ctx, &raw.priority_name, priority_id, LookupKind::Priority).await,
+        name(names, &raw.priority_name, priority_id, LookupKind::Priority),
     );
     put(&mut t, "client_id", raw.client_id);
     put(&mut t, "client_name", decode::text(&raw.client_name));
@@ -187,7 +198,7 @@ pub async fn ticket(ctx: &CallContext, raw: &Ticket, detailed: bool) -> Value {
         &mut t,
         "agent_name",
         match agent_id {
-            Some(id) => name(ctx, &raw.agent_name, Some(id), LookupKind::Agent).await,
+            Some(id) => name(names, &raw.agent_name, Some(id), LookupKind::Agent),
             None => Some("Unassigned".to_string()),
         },
     );
@@ -269,21 +280,21 @@ fn custom_fields(raw: &Ticket) -> Vec<Value> {
 }
 
 /// One ticket action (note, e-mail, status change ...), with names next to the status and
-/// agent it set.
-pub async fn action(ctx: &CallContext, raw: &Action) -> Value {
+/// agent it set, from `names` (which holds the status and agent lists when it sets them).
+pub fn action(names: &NameLists, raw: &Action) -> Value {
     let mut a = action_fields(raw);
     if let Some(id) = raw.new_status.filter(|v| *v > 0) {
         put(
             &mut a,
             "new_status_name",
-            ctx.lookups.name_of(&ctx.halo, LookupKind::Status, id).await,
+            names.name_of(LookupKind::Status, id),
         );
     }
     if let Some(id) = raw.new_agent.filter(|v| *v > 0) {
         put(
             &mut a,
             "new_agent_name",
-            ctx.lookups.name_of(&ctx.halo, LookupKind::Agent, id).await,
+            names.name_of(LookupKind::Agent, id),
         );
     }
     Value::Object(a)

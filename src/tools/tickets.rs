@@ -91,7 +91,7 @@ impl TypedTool for SearchTickets {
         // argument gives the message it always gave, and nothing is searched after one.
         let agent = args.agent.as_deref().filter(|a| !a.trim().is_empty());
         let end_user = args.end_user.as_deref().filter(|u| !u.trim().is_empty());
-        let (status, ticket_type, agent, people, ()) = tokio::join!(
+        let (status, ticket_type, agent, people, _) = tokio::join!(
             resolve_opt(ctx, LookupKind::Status, args.status.as_deref()),
             resolve_opt(ctx, LookupKind::TicketType, args.ticket_type.as_deref()),
             async {
@@ -146,10 +146,10 @@ pub async fn list_tickets(
     paging: Paging,
 ) -> Result<Value, ToolError> {
     let page = ctx.halo.tickets(query).await?;
-    shape::warm_names(ctx, &shape::names_needed(&page.items)).await;
+    let names = shape::warm_names(ctx, &shape::names_needed(&page.items)).await;
     let mut tickets = Vec::with_capacity(page.items.len());
     for raw in &page.items {
-        tickets.push(shape::ticket(ctx, raw, false).await);
+        tickets.push(shape::ticket_named(ctx, raw, false, &names).await);
     }
     let mut out = paging.describe(page.record_count, tickets.len());
     out["tickets"] = Value::Array(tickets);
@@ -211,12 +211,12 @@ impl TypedTool for GetTicket {
                 }
             }
         }
-        shape::warm_names(ctx, &needed).await;
-        let mut ticket = shape::ticket(ctx, &raw, true).await;
+        let names = shape::warm_names(ctx, &needed).await;
+        let mut ticket = shape::ticket_named(ctx, &raw, true, &names).await;
         if let Some(actions) = actions {
             let mut recent: Vec<Value> = Vec::with_capacity(actions.items.len());
             for raw in &actions.items {
-                let mut action = shape::action(ctx, raw).await;
+                let mut action = shape::action(&names, raw);
                 // Nested under the ticket: its id on every action is noise.
                 if let Value::Object(a) = &mut action {
                     a.remove("ticket_id");
