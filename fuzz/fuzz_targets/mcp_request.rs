@@ -3,6 +3,8 @@
 //! Checks, for any bytes:
 //! - the edge's JSON-RPC check (`mcp::http::inspect`) and rmcp's own decoding
 //!   (`ClientJsonRpcMessage`) never panic, and what rmcp decodes serialises again;
+//! - a body the edge's one-pass read takes as a plain tool call (`mcp::direct`) passes the
+//!   edge's check and is a `tools/call` to rmcp too;
 //! - the whole `/mcp` router (edge guards, rmcp's stateless service, our handler, tool dispatch
 //!   and argument parsing) never panics and never answers 5xx;
 //! - a body the edge refuses gets exactly the edge's JSON-RPC error, and every answer with a
@@ -17,11 +19,12 @@ use std::sync::OnceLock;
 
 use axum::Router;
 use axum::body::Body;
+use halo_mcp::mcp::direct::DirectCall;
 use halo_mcp::mcp::http::{Guards, inspect, routes};
-use http::{Request, StatusCode, header};
+use http::{HeaderMap, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use libfuzzer_sys::fuzz_target;
-use rmcp::model::ClientJsonRpcMessage;
+use rmcp::model::{ClientJsonRpcMessage, ClientRequest};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -66,8 +69,20 @@ async fn post(body: &[u8]) -> (StatusCode, Vec<u8>) {
 fuzz_target!(|data: &[u8]| {
     let edge = inspect(data);
 
-    if let Ok(message) = serde_json::from_slice::<ClientJsonRpcMessage>(data) {
-        serde_json::to_vec(&message).expect("a decoded message serialises again");
+    let decoded = serde_json::from_slice::<ClientJsonRpcMessage>(data);
+    if let Ok(message) = &decoded {
+        serde_json::to_vec(message).expect("a decoded message serialises again");
+    }
+    if DirectCall::read(data, &HeaderMap::new()).is_some() {
+        assert!(edge.is_ok(), "the direct path took a body the edge refuses");
+        assert!(
+            matches!(
+                &decoded,
+                Ok(ClientJsonRpcMessage::Request(request))
+                    if matches!(request.request, ClientRequest::CallToolRequest(_))
+            ),
+            "the direct path took a body rmcp does not read as a tools/call"
+        );
     }
 
     let (status, body) = halo_mcp_fuzz::runtime().block_on(post(data));

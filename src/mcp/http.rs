@@ -142,18 +142,11 @@ pub struct Summary {
     pub tool: Option<String>,
 }
 
-/// A body that is one MCP message: what the log line needs, and the message itself.
-#[derive(Debug)]
-pub struct Inspected {
-    pub summary: Summary,
-    pub message: ClientJsonRpcMessage,
-}
-
 /// Checks the body is one JSON-RPC message; batches are refused (removed from MCP in 2025-06-18).
 /// The error is the complete JSON-RPC error response the edge sends.
 ///
 /// Public for the fuzz targets (`fuzz/fuzz_targets/mcp_request.rs`).
-pub fn inspect(body: &[u8]) -> Result<Inspected, Box<Response>> {
+pub fn inspect(body: &[u8]) -> Result<Summary, Box<Response>> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
         Box::new(jsonrpc_error(
             StatusCode::BAD_REQUEST,
@@ -210,25 +203,19 @@ pub fn inspect(body: &[u8]) -> Result<Inspected, Box<Response>> {
     }
     // A well-formed envelope can still not fit the MCP schema (e.g. `params` an array); rmcp
     // would answer that 415 with a plain-text body, which no JSON-RPC client can read.
-    let message = match serde_json::from_slice::<ClientJsonRpcMessage>(body) {
-        Ok(message) => message,
-        Err(error) => {
-            let (code, what) = if is_response {
-                (-32600, "Invalid Request")
-            } else {
-                (-32602, "Invalid params")
-            };
-            let message = format!("{what}: '{method}' does not fit the MCP schema ({error})");
-            return Err(Box::new(rpc_error_for(id(), code, &message)));
-        }
-    };
+    if let Err(error) = serde_json::from_slice::<ClientJsonRpcMessage>(body) {
+        let (code, what) = if is_response {
+            (-32600, "Invalid Request")
+        } else {
+            (-32602, "Invalid params")
+        };
+        let message = format!("{what}: '{method}' does not fit the MCP schema ({error})");
+        return Err(Box::new(rpc_error_for(id(), code, &message)));
+    }
     let tool = (method == "tools/call")
         .then(|| map.get("params")?.get("name")?.as_str().map(str::to_string))
         .flatten();
-    Ok(Inspected {
-        summary: Summary { method, tool },
-        message,
-    })
+    Ok(Summary { method, tool })
 }
 
 /// The answer to a body that could not be read. The connection is closed after it: the rest
@@ -346,8 +333,20 @@ async fn handle(State(edge): State<Arc<Edge>>, request: Request) -> Response {
         Ok(bytes) => bytes,
         Err(error) => return body_refusal(error, max),
     };
-    let Inspected { summary, message } = match inspect(&bytes) {
-        Ok(inspected) => inspected,
+    let outcome_slot = OutcomeSlot::default();
+    parts.extensions.insert(outcome_slot.clone());
+    if let Some(call) = DirectCall::read(&bytes, &parts.headers) {
+        let tool = call.tool().to_string();
+        let body = call.answer(edge.server.clone(), parts).await;
+        let outcome = match outcome_slot.get() {
+            Some(outcome) => outcome.to_string(),
+            None => outcome_of(StatusCode::OK, &body),
+        };
+        log_request("tools/call", Some(&tool), StatusCode::OK, &outcome, started);
+        return ([(header::CONTENT_TYPE, "application/json")], body).into_response();
+    }
+    let summary = match inspect(&bytes) {
+        Ok(summary) => summary,
         Err(response) => {
             log_request(
                 "invalid",
@@ -359,23 +358,6 @@ async fn handle(State(edge): State<Arc<Edge>>, request: Request) -> Response {
             return *response;
         }
     };
-    let outcome_slot = OutcomeSlot::default();
-    parts.extensions.insert(outcome_slot.clone());
-    if let Some(call) = DirectCall::take(message, &parts.headers) {
-        let body = call.answer(edge.server.clone(), parts).await;
-        let outcome = match outcome_slot.get() {
-            Some(outcome) => outcome.to_string(),
-            None => outcome_of(StatusCode::OK, &body),
-        };
-        log_request(
-            &summary.method,
-            summary.tool.as_deref(),
-            StatusCode::OK,
-            &outcome,
-            started,
-        );
-        return ([(header::CONTENT_TYPE, "application/json")], body).into_response();
-    }
     // We always answer JSON, so any Accept (or none) is served.
     parts.headers.insert(
         header::ACCEPT,
@@ -551,7 +533,7 @@ mod tests {
 
     #[test]
     fn messages_that_fit_are_summarised() {
-        let ok = |body: &str| inspect(body.as_bytes()).map_err(|_| ()).unwrap().summary;
+        let ok = |body: &str| inspect(body.as_bytes()).map_err(|_| ()).unwrap();
         let call = ok(
             r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_ticket","arguments":{"ticket_id":1}}}"#,
         );

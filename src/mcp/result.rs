@@ -19,17 +19,24 @@ pub fn success(value: Value) -> CallToolResult {
         other => json!({ "result": other }),
     };
     // Serialise once in the common case; only an oversized result is shrunk and re-serialised.
-    let mut text = value.to_string();
+    let mut text = json_text(&value);
     let value = if text.len() <= MAX_RESULT_BYTES {
         value
     } else {
         let fitted = fit(value, MAX_RESULT_BYTES);
-        text = fitted.to_string();
+        text = json_text(&fitted);
         fitted
     };
     let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
     result.structured_content = Some(value);
     result
+}
+
+/// `value` as compact JSON text. The same bytes as `Value`'s `Display`, written straight into
+/// a buffer rather than through the formatting machinery, which costs twice as much.
+fn json_text(value: &Value) -> String {
+    // Only a map with non-string keys fails to serialise, and a JSON value holds none.
+    serde_json::to_string(value).unwrap_or_else(|_| value.to_string())
 }
 
 /// A tool error (`isError: true`) with an actionable message.

@@ -44,6 +44,11 @@ pub fn one<T: Record>(body: &[u8]) -> Result<T, HaloError> {
     if body.trim_ascii().is_empty() {
         return decode::one(Value::Null);
     }
+    // Nearly every answer decodes, and tracking field paths costs a good part of the read;
+    // so paths are tracked only on a second read that words a failure (which fails the same way).
+    if let Ok(record) = serde_json::from_slice(body) {
+        return Ok(record);
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let record = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -59,11 +64,24 @@ pub fn page<T: Record>(body: &[u8], key: &str) -> Result<Records<T>, HaloError> 
     if body.trim_ascii().is_empty() {
         return decode::page(envelope::unwrap_list(json(body)?, key)?);
     }
+    // As in `one`: field paths are tracked only to word a failure.
+    page_read(body, key, Paths::Untracked).or_else(|_| page_read(body, key, Paths::Tracked))
+}
+
+/// Whether record errors name their field path (which costs a good part of the read).
+#[derive(Clone, Copy)]
+enum Paths {
+    Tracked,
+    Untracked,
+}
+
+fn page_read<T: Record>(body: &[u8], key: &str, paths: Paths) -> Result<Records<T>, HaloError> {
     let mut failed = None;
     let mut de = serde_json::Deserializer::from_slice(body);
     let found = EnvelopeSeed::<T> {
         key,
         failed: &mut failed,
+        paths,
         record: std::marker::PhantomData,
     }
     .deserialize(&mut de);
@@ -144,6 +162,7 @@ enum Found<T> {
 struct EnvelopeSeed<'a, T> {
     key: &'a str,
     failed: &'a mut Option<HaloError>,
+    paths: Paths,
     record: std::marker::PhantomData<T>,
 }
 
@@ -163,7 +182,7 @@ impl<'de, T: Record> Visitor<'de> for EnvelopeSeed<'_, T> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Found<T>, A::Error> {
-        Ok(Found::Named(records(seq, self.failed)?, None))
+        Ok(Found::Named(records(seq, self.failed, self.paths)?, None))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Found<T>, A::Error> {
@@ -183,6 +202,7 @@ impl<'de, T: Record> Visitor<'de> for EnvelopeSeed<'_, T> {
             } else if name == self.key && named.is_none() {
                 named = map.next_value_seed(RecordsSeed::<T> {
                     failed: &mut *self.failed,
+                    paths: self.paths,
                     record: std::marker::PhantomData,
                 })?;
             } else if let Some(items) = map.next_value_seed(ArrayOnly)? {
@@ -236,6 +256,7 @@ impl<T> EnvelopeSeed<'_, T> {
 /// (then another array property or the empty-list rule decides, as in `unwrap_list`).
 struct RecordsSeed<'a, T> {
     failed: &'a mut Option<HaloError>,
+    paths: Paths,
     record: std::marker::PhantomData<T>,
 }
 
@@ -279,7 +300,7 @@ impl<'de, T: Record> Visitor<'de> for RecordsSeed<'_, T> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        records(seq, self.failed).map(Some)
+        records(seq, self.failed, self.paths).map(Some)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
@@ -328,10 +349,12 @@ impl<'de> Visitor<'de> for ArrayOnly {
 fn records<'de, T: Record, A: SeqAccess<'de>>(
     mut seq: A,
     failed: &mut Option<HaloError>,
+    paths: Paths,
 ) -> Result<Vec<T>, A::Error> {
     let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
     while let Some(item) = seq.next_element_seed(RecordSeed::<T> {
         failed: &mut *failed,
+        paths,
         record: std::marker::PhantomData,
     })? {
         items.push(item);
@@ -342,6 +365,7 @@ fn records<'de, T: Record, A: SeqAccess<'de>>(
 /// One element of a list, read as a record of its own so its errors name the field inside it.
 struct RecordSeed<'a, T> {
     failed: &'a mut Option<HaloError>,
+    paths: Paths,
     record: std::marker::PhantomData<T>,
 }
 
@@ -349,6 +373,10 @@ impl<'de, T: Record> DeserializeSeed<'de> for RecordSeed<'_, T> {
     type Value = T;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        if let Paths::Untracked = self.paths {
+            // The caller reads the body again with paths to word the failure.
+            return T::deserialize(deserializer);
+        }
         serde_path_to_error::deserialize(deserializer).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
