@@ -29,7 +29,7 @@ use serde::de::{Deserialize, Deserializer, IgnoredAny};
 use super::HaloMcpServer;
 
 /// The header naming the client's protocol revision.
-const PROTOCOL_VERSION_HEADER: &str = "mcp-protocol-version";
+pub(super) const PROTOCOL_VERSION_HEADER: &str = "mcp-protocol-version";
 
 /// A `tools/call` the edge answers itself.
 pub struct DirectCall {

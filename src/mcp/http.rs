@@ -16,7 +16,7 @@ use axum::routing::any;
 use bytes::Bytes;
 use http::{HeaderValue, Method, StatusCode, header};
 use http_body_util::{BodyExt, Full};
-use rmcp::model::ClientJsonRpcMessage;
+use rmcp::model::{ClientJsonRpcMessage, ProtocolVersion};
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use serde_json::{Value, json};
@@ -24,7 +24,7 @@ use tower::ServiceExt;
 
 use super::HaloMcpServer;
 use super::body::{self, BodyError};
-use super::direct::DirectCall;
+use super::direct::{DirectCall, PROTOCOL_VERSION_HEADER};
 use super::outcome::OutcomeSlot;
 use super::server::Shared;
 
@@ -140,6 +140,9 @@ pub struct Summary {
     pub method: String,
     /// The tool named by a `tools/call`.
     pub tool: Option<String>,
+    /// The request's id (`null` for a notification or response), for an error the edge words
+    /// after rmcp answered.
+    pub id: Value,
 }
 
 /// Checks the body is one JSON-RPC message; batches are refused (removed from MCP in 2025-06-18).
@@ -215,7 +218,11 @@ pub fn inspect(body: &[u8]) -> Result<Summary, Box<Response>> {
     let tool = (method == "tools/call")
         .then(|| map.get("params")?.get("name")?.as_str().map(str::to_string))
         .flatten();
-    Ok(Summary { method, tool })
+    Ok(Summary {
+        method,
+        tool,
+        id: id(),
+    })
 }
 
 /// The answer to a body that could not be read. The connection is closed after it: the rest
@@ -358,6 +365,7 @@ async fn handle(State(edge): State<Arc<Edge>>, request: Request) -> Response {
             return *response;
         }
     };
+    let version = parts.headers.get(PROTOCOL_VERSION_HEADER).cloned();
     // We always answer JSON, so any Accept (or none) is served.
     parts.headers.insert(
         header::ACCEPT,
@@ -374,10 +382,18 @@ async fn handle(State(edge): State<Arc<Edge>>, request: Request) -> Response {
     };
     let (mut parts, body) = response.into_parts();
     parts.headers.remove("mcp-session-id");
-    let body = match body.collect().await {
+    let mut body = match body.collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(never) => match never {},
     };
+    if parts.status.is_client_error() && !is_json(&parts.headers) {
+        body = plain_refusal_as_json_rpc(&body, summary.id.clone(), version.as_ref());
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        parts.headers.remove(header::CONTENT_LENGTH);
+    }
     let outcome = match outcome_slot.get() {
         Some(outcome) if parts.status.is_success() => outcome.to_string(),
         _ => outcome_of(parts.status, &body),
@@ -390,6 +406,41 @@ async fn handle(State(edge): State<Arc<Edge>>, request: Request) -> Response {
         started,
     );
     Response::from_parts(parts, Body::from(body))
+}
+
+fn is_json(headers: &http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"))
+}
+
+/// rmcp words a few refusals as plain text (an unsupported `MCP-Protocol-Version` header above
+/// all), which a JSON-RPC client cannot read; the edge sends the same words, with the same
+/// status, as the JSON-RPC error answering the request. A version this server does not know
+/// gets the ones it does.
+fn plain_refusal_as_json_rpc(text: &[u8], id: Value, version: Option<&HeaderValue>) -> Bytes {
+    let mut message = String::from_utf8_lossy(text).trim().to_string();
+    if message.is_empty() {
+        message = "Bad Request".into();
+    }
+    let unknown_version = version.is_some_and(|version| {
+        !ProtocolVersion::KNOWN_VERSIONS
+            .iter()
+            .any(|known| known.as_str().as_bytes() == version.as_bytes())
+    });
+    if unknown_version {
+        let known: Vec<&str> = ProtocolVersion::KNOWN_VERSIONS
+            .iter()
+            .map(|known| known.as_str())
+            .collect();
+        message.push_str(&format!(
+            "; this server supports {}: send one of them, or leave the header out",
+            known.join(", ")
+        ));
+    }
+    let body = json!({"jsonrpc": "2.0", "id": id, "error": {"code": -32600, "message": message}});
+    Bytes::from(body.to_string())
 }
 
 /// The two fields of a JSON-RPC response the log line needs. Every other field is skipped

@@ -137,6 +137,47 @@ async fn batches_and_non_messages_are_invalid_requests() {
 }
 
 #[tokio::test]
+async fn an_unsupported_protocol_version_is_a_json_rpc_error_naming_the_supported_ones() {
+    let app = spawn_app().await;
+    for (id, version, method, params) in [
+        (json!(4), "bogus", "tools/list", json!({})),
+        (
+            json!("c9"),
+            "2099-01-01",
+            "tools/call",
+            json!({"name": "get_ticket", "arguments": {"ticket_id": 1001}}),
+        ),
+    ] {
+        let response = app
+            .http
+            .post(&app.mcp_url)
+            .header("Content-Type", "application/json")
+            .header("MCP-Protocol-Version", version)
+            .json(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "{version}");
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json")
+        );
+        let value: Value = response.json().await.unwrap();
+        assert_eq!(value["jsonrpc"], "2.0");
+        assert_eq!(value["id"], id);
+        assert_eq!(value["error"]["code"], -32600);
+        let message = value["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("Unsupported MCP-Protocol-Version: {version}")),
+            "{message}"
+        );
+        assert!(message.contains("2025-06-18"), "{message}");
+    }
+}
+
+#[tokio::test]
 async fn unknown_methods_are_method_not_found() {
     let app = spawn_app().await;
     let response = app
