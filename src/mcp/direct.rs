@@ -332,6 +332,44 @@ mod tests {
         assert_eq!(taken, 14);
     }
 
+    /// Every body one edit away from a few plain calls (cut short, a byte left out, a byte put
+    /// in) is taken by the one-pass read exactly when rmcp reads it as a plain call, to the same
+    /// id and params.
+    #[test]
+    fn bodies_one_edit_from_a_call_are_read_as_rmcp_reads_them() {
+        let seeds = [
+            CALL,
+            r#"{"jsonrpc":"2.0","id":"a\u00e9","method":"tools/call","params":{"name":"x","arguments":{"a":[1,{"b":null}]},"z":[2e3]},"x":{"y":"\ud83d\ude00"}}"#,
+            r#"{"id":-1.5e1,"params":{"arguments":null,"name":"x","requestState":"s"},"method":"tools/call","jsonrpc":"2.0","result":1}"#,
+        ];
+        let mut taken = 0;
+        for seed in seeds {
+            let seed = seed.as_bytes();
+            let mut bodies = Vec::new();
+            for at in 0..=seed.len() {
+                bodies.push(seed[..at].to_vec());
+                if at < seed.len() {
+                    let mut left_out = seed.to_vec();
+                    left_out.remove(at);
+                    bodies.push(left_out);
+                }
+                for byte in [b'"', b'}', b']', b',', b'\\', b'1', b'e', b' ', 0xef, 0xff] {
+                    let mut put_in = seed.to_vec();
+                    put_in.insert(at, byte);
+                    bodies.push(put_in);
+                }
+            }
+            for body in bodies {
+                let direct =
+                    DirectCall::read(&body, &headers(None)).map(|call| (call.id, call.params));
+                let rmcp = std::str::from_utf8(&body).ok().and_then(through_rmcp);
+                assert_eq!(direct, rmcp, "{}", String::from_utf8_lossy(&body));
+                taken += usize::from(direct.is_some());
+            }
+        }
+        assert!(taken > 100, "{taken}");
+    }
+
     /// serde_json skips a field it ignores without checking its text, so a body whose only
     /// fault lies in a field rmcp's types ignore must still be refused here, as the edge's
     /// check refuses it.
