@@ -24,7 +24,7 @@ use rmcp::model::{
     CallToolRequestMethod, CallToolRequestParams, JsonRpcVersion2_0, ProtocolVersion, RequestId,
     ServerJsonRpcMessage, ServerResult,
 };
-use serde::de::{Deserialize, Deserializer, IgnoredAny};
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::HaloMcpServer;
 
@@ -70,6 +70,50 @@ impl<'de> Deserialize<'de> for Present {
     }
 }
 
+/// Any JSON value, read the way a parse into a `serde_json::Value` reads it (every string
+/// decoded, every number converted, nesting counted) and then dropped.
+struct Checked;
+
+impl<'de> Deserialize<'de> for Checked {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(Checked)
+    }
+}
+
+impl<'de> Visitor<'de> for Checked {
+    type Value = Checked;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_unit<E>(self) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Checked, A::Error> {
+        while seq.next_element::<Checked>()?.is_some() {}
+        Ok(Checked)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Checked, A::Error> {
+        while map.next_entry::<Checked, Checked>()?.is_some() {}
+        Ok(Checked)
+    }
+}
+
 impl DirectCall {
     /// The call in `body`, when it is a plain `tools/call` this path answers exactly as rmcp
     /// would: no `_meta`, no MRTR fields, and headers naming a revision before 2026-07-28 (or
@@ -79,6 +123,10 @@ impl DirectCall {
             return None;
         }
         let call: WireCall = serde_json::from_slice(body).ok()?;
+        // serde_json skips the fields these types ignore without checking them (their UTF-8,
+        // escapes, numbers and depth), which the edge's parse refuses; so the whole body is
+        // checked as that parse checks it, without building anything.
+        serde_json::from_slice::<Checked>(body).ok()?;
         let plain = !call.result.0
             && !call.error.0
             && call.params.meta.is_none()
@@ -282,5 +330,84 @@ mod tests {
         }
         // Both kinds are in the list: 14 bodies are plain calls, the rest are not.
         assert_eq!(taken, 14);
+    }
+
+    /// Every body one edit away from a few plain calls (cut short, a byte left out, a byte put
+    /// in) is taken by the one-pass read exactly when rmcp reads it as a plain call, to the same
+    /// id and params.
+    #[test]
+    fn bodies_one_edit_from_a_call_are_read_as_rmcp_reads_them() {
+        let seeds = [
+            CALL,
+            r#"{"jsonrpc":"2.0","id":"a\u00e9","method":"tools/call","params":{"name":"x","arguments":{"a":[1,{"b":null}]},"z":[2e3]},"x":{"y":"\ud83d\ude00"}}"#,
+            r#"{"id":-1.5e1,"params":{"arguments":null,"name":"x","requestState":"s"},"method":"tools/call","jsonrpc":"2.0","result":1}"#,
+        ];
+        let mut taken = 0;
+        for seed in seeds {
+            let seed = seed.as_bytes();
+            let mut bodies = Vec::new();
+            for at in 0..=seed.len() {
+                bodies.push(seed[..at].to_vec());
+                if at < seed.len() {
+                    let mut left_out = seed.to_vec();
+                    left_out.remove(at);
+                    bodies.push(left_out);
+                }
+                for byte in [b'"', b'}', b']', b',', b'\\', b'1', b'e', b' ', 0xef, 0xff] {
+                    let mut put_in = seed.to_vec();
+                    put_in.insert(at, byte);
+                    bodies.push(put_in);
+                }
+            }
+            for body in bodies {
+                let direct =
+                    DirectCall::read(&body, &headers(None)).map(|call| (call.id, call.params));
+                let rmcp = std::str::from_utf8(&body).ok().and_then(through_rmcp);
+                assert_eq!(direct, rmcp, "{}", String::from_utf8_lossy(&body));
+                taken += usize::from(direct.is_some());
+            }
+        }
+        assert!(taken > 100, "{taken}");
+    }
+
+    /// serde_json skips a field it ignores without checking its text, so a body whose only
+    /// fault lies in a field rmcp's types ignore must still be refused here, as the edge's
+    /// check refuses it.
+    #[test]
+    fn a_fault_in_an_ignored_field_keeps_the_body_off_the_direct_path() {
+        let nested = |n: usize| {
+            format!(
+                r#"{{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{{"name":"x"}},"extra":{}1{}}}"#,
+                "[".repeat(n),
+                "]".repeat(n)
+            )
+            .into_bytes()
+        };
+        let mut bodies = vec![
+            br#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x"},"extra":"\ud800"}"#.to_vec(),
+            br#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","extra":"\udc00x"}}"#.to_vec(),
+            b"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"x\"},\"extra\":\"\xff\"}".to_vec(),
+            b"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"x\",\"extra\":\"\xc3\"}}".to_vec(),
+            br#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x"},"extra":1e400}"#.to_vec(),
+            br#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","extra":{"\ud800":1}}}"#.to_vec(),
+            nested(127),
+            nested(200),
+        ];
+        // The same bodies without the fault are plain calls both ways.
+        let fine = [
+            br#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x"},"extra":"\ud83d\ude00"}"#.to_vec(),
+            br#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x"},"extra":1e300}"#.to_vec(),
+            nested(100),
+        ];
+        bodies.extend(fine.iter().cloned());
+        for body in &bodies {
+            let direct = DirectCall::read(body, &headers(None)).map(|call| (call.id, call.params));
+            let shown = String::from_utf8_lossy(body);
+            let rmcp = std::str::from_utf8(body).ok().and_then(through_rmcp);
+            assert_eq!(direct, rmcp, "{shown}");
+        }
+        for body in &fine {
+            assert!(DirectCall::read(body, &headers(None)).is_some());
+        }
     }
 }

@@ -121,3 +121,53 @@ async fn outcomes_of_a_ticket_type_are_asked_once_per_ttl() {
         "the second note reuses the list"
     );
 }
+
+/// Requests that reached Halo's customer list or one customer.
+fn customer_lookups(app: &TestApp) -> usize {
+    app.sandbox()
+        .request_log()
+        .iter()
+        .filter(|r| r.path.ends_with("/client") || r.path.contains("/client/"))
+        .count()
+}
+
+#[tokio::test]
+async fn no_spelling_of_a_cached_customer_reaches_a_caller_who_may_not_see_it() {
+    let app = spawn_app_with(&[("MCP_AUTH_MODE", "halo-token")]).await;
+    let everything = token(&app, "all").await;
+    let tickets_only = token(&app, "read:tickets").await;
+
+    let mut found_id = None;
+    for spelling in ["Acorn Construction", "  acorn   CONSTRUCTION "] {
+        let found = call(
+            &app,
+            &everything,
+            "search_tickets",
+            json!({"customer": spelling}),
+        )
+        .await;
+        assert_eq!(found["isError"], false, "{found}");
+        found_id = found["structuredContent"]["tickets"][0]["client_id"].as_i64();
+    }
+    let acorn = found_id.expect("Acorn has tickets");
+
+    // Every spelling, and the id itself, is asked of Halo for the narrower caller, which
+    // refuses: the tickets of Acorn are never listed for them by way of another's lookup.
+    for spelling in [
+        "Acorn Construction".to_string(),
+        " ACORN construction".to_string(),
+        "acorn".to_string(),
+        acorn.to_string(),
+    ] {
+        let before = customer_lookups(&app);
+        let refused = call(
+            &app,
+            &tickets_only,
+            "search_tickets",
+            json!({"customer": spelling}),
+        )
+        .await;
+        assert!(customer_lookups(&app) > before, "{spelling}: asks Halo");
+        assert_eq!(refused["isError"], true, "{spelling}: {refused}");
+    }
+}

@@ -493,6 +493,81 @@ mod tests {
         }
     }
 
+    /// `one` as it read before it tried an untracked read first.
+    fn one_tracked<T: Record>(body: &[u8]) -> Result<T, HaloError> {
+        if body.trim_ascii().is_empty() {
+            return decode::one(Value::Null);
+        }
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let record = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            field_error::<T>(&path, e.into_inner())
+        })?;
+        de.end().map_err(malformed)?;
+        Ok(record)
+    }
+
+    /// Every body one edit away from a few list and record answers (cut short, a byte left
+    /// out, a byte put in): the untracked read first gives what the tracked read alone gave,
+    /// record and error message alike.
+    #[test]
+    fn reading_without_paths_first_changes_no_result_and_no_message() {
+        let seeds = [
+            r#"{"record_count": 2, "actions": [{"id": 1, "who": "Sam", "hiddenfromuser": false}, {"id": 2, "note": "x", "hiddenfromuser": true}]}"#,
+            r#"{"tickets": [{"id": 1, "summary": "a"}, {"id": "x"}, {"id": 3}], "record_count": 3, "other": [{"id": 9}]}"#,
+            r#"[{"id": 1, "onhold": false, "extra": {"deep": [1, {"x": null}]}}, {"id": 2, "summary": 3}]"#,
+            r#"{"columns": [{"id": 9}], "tickets": null, "tickets": [{"id": 1}]}"#,
+            r#"{"id": 12, "summary": "Printer", "id": 13, "onhold": "no", "customfields": [{"id": 1}]}"#,
+        ];
+        let mut bodies: Vec<Vec<u8>> = Vec::new();
+        for seed in seeds {
+            let seed = seed.as_bytes();
+            for at in 0..=seed.len() {
+                bodies.push(seed[..at].to_vec());
+                if at < seed.len() {
+                    let mut left_out = seed.to_vec();
+                    left_out.remove(at);
+                    bodies.push(left_out);
+                }
+                for byte in [b'"', b'}', b']', b',', b'x', b'1', b'-', 0xff] {
+                    let mut put_in = seed.to_vec();
+                    put_in.insert(at, byte);
+                    bodies.push(put_in);
+                }
+            }
+        }
+        let text = |e: HaloError| e.to_string();
+        for body in &bodies {
+            let shown = String::from_utf8_lossy(body);
+            // (`page` answers a blank body before either read.)
+            for key in ["tickets", "actions"]
+                .iter()
+                .filter(|_| !body.trim_ascii().is_empty())
+            {
+                assert_eq!(
+                    ids(page::<Ticket>(body, key)),
+                    ids(page_read::<Ticket>(body, key, Paths::Tracked)),
+                    "{shown}"
+                );
+                let actions = |r: Result<Records<Action>, HaloError>| {
+                    r.map(|r| format!("{:?}", r.items)).map_err(text)
+                };
+                assert_eq!(
+                    actions(page::<Action>(body, key)),
+                    actions(page_read::<Action>(body, key, Paths::Tracked)),
+                    "{shown}"
+                );
+            }
+            assert_eq!(
+                one::<Ticket>(body).map(|t| format!("{t:?}")).map_err(text),
+                one_tracked::<Ticket>(body)
+                    .map(|t| format!("{t:?}"))
+                    .map_err(text),
+                "{shown}"
+            );
+        }
+    }
+
     #[test]
     fn positions_are_cut_only_where_the_parser_put_them() {
         assert_eq!(
