@@ -362,9 +362,16 @@ impl NameKey {
 }
 
 /// Short-lived, bounded caches: reference lists (statuses, ticket types, priorities, teams,
-/// agents, outcomes, and the outcomes of each ticket type) per Halo instance; customers, sites and end users resolved by name or id
-/// per caller; and each caller's own agent record per credential. Only successes are kept: a
-/// name that matched nothing is asked again, so a record created meanwhile is found.
+/// agents, outcomes, and the outcomes of each ticket type) per Halo instance; customers, sites
+/// and end users resolved by name or id per caller; and each caller's own agent record per
+/// credential. Only successes are kept: a name that matched nothing is asked again, so a record
+/// created meanwhile is found.
+///
+/// Agents, though resolved by name and e-mail, are a reference list like statuses: Halo has no
+/// scope for directory data (halo-api.md §2), so any signed-in agent may list them, and every
+/// caller that reaches a tool is one; a list per caller would show nobody anything new, and
+/// would cost one `GET /Agent` per active agent per TTL (50 agents at the default 120 s: 125
+/// of Halo's 300 calls per 5 minutes).
 pub struct LookupCache {
     lists: Cache<(Arc<str>, LookupKind), Arc<Vec<Named>>>,
     /// Outcomes offered per ticket type, per Halo instance.
