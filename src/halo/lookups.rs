@@ -388,10 +388,12 @@ impl LookupCache {
             lists: Cache::builder()
                 .max_capacity(LIST_CAPACITY)
                 .time_to_live(ttl)
+                .support_invalidation_closures()
                 .build(),
             outcomes: Cache::builder()
                 .max_capacity(LIST_CAPACITY)
                 .time_to_live(ttl)
+                .support_invalidation_closures()
                 .build(),
             names: Cache::builder()
                 .max_capacity(NAME_CAPACITY)
@@ -435,6 +437,26 @@ impl LookupCache {
         let _ = self
             .names
             .invalidate_entries_if(move |k, _| k.instance == instance && k.caller == caller);
+    }
+
+    /// Forgets every list and name cached for this Halo instance, whoever resolved them: a
+    /// runbook ran, and a runbook may change any record these caches hold (a new end user, a
+    /// renamed customer, a team). Callers' own agent records stay: a runbook cannot change whose
+    /// token is whose.
+    pub fn forget_instance(&self, session: &HaloSession) {
+        let instance = session.client().instance();
+        // As in `forget_names`: without invalidation closures the entries expire with the TTL.
+        let lists = instance.clone();
+        let _ = self
+            .lists
+            .invalidate_entries_if(move |(cached, _), _| *cached == lists);
+        let outcomes = instance.clone();
+        let _ = self
+            .outcomes
+            .invalidate_entries_if(move |(cached, _), _| cached.as_str() == &*outcomes);
+        let _ = self
+            .names
+            .invalidate_entries_if(move |k, _| k.instance.as_str() == &*instance);
     }
 
     /// Every record of a small lookup list (statuses, ticket types ...), cached for the TTL.

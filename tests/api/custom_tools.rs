@@ -377,6 +377,45 @@ async fn automation_tools_run_runbooks_and_report_what_they_did() {
     assert!(unknown.contains("no end user matches"), "{unknown}");
 }
 
+/// What a runbook changed is not known, so a runbook that writes leaves nothing cached on its
+/// Halo behind (issue 14: a write that may change what a cache holds evicts it).
+#[tokio::test]
+async fn a_runbook_that_writes_leaves_no_cached_name_behind() {
+    let app = spawn_app().await;
+    let user_lookups = |app: &TestApp| {
+        app.sandbox()
+            .request_log()
+            .iter()
+            .filter(|r| r.path.ends_with("/users") || r.path.contains("/users/"))
+            .count()
+    };
+    let ben = json!({"email": demo::BEN_CASTLE_EMAIL, "kind": "end_user"});
+    app.call_ok("get_user_info", ben.clone()).await;
+    let looked_up = user_lookups(&app);
+    app.call_ok("get_user_info", ben.clone()).await;
+    assert_eq!(
+        user_lookups(&app),
+        looked_up,
+        "a repeat is served from the cache"
+    );
+
+    app.call_ok(
+        "reset_user_password",
+        json!({"end_user": demo::BEN_CASTLE_EMAIL}),
+    )
+    .await;
+    let after_run = user_lookups(&app);
+    assert_eq!(
+        after_run, looked_up,
+        "the runbook's input came from the cache"
+    );
+    app.call_ok("get_user_info", ben).await;
+    assert!(
+        user_lookups(&app) > after_run,
+        "after the runbook the end user is asked of Halo again"
+    );
+}
+
 #[tokio::test]
 async fn automation_errors_from_halo_are_tool_errors() {
     let text = r#"

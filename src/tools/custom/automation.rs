@@ -184,23 +184,29 @@ impl AutomationHandler {
             Some(key) => json!({ key.clone(): inputs.clone() }),
             None => Value::Object(inputs.clone()),
         };
-        let answer = ctx
-            .halo
-            .run_runbook(&id, body, self.spec.wait)
-            .await
-            .map_err(|e| match e {
-                e if e.is_not_found() => ToolError::Failed(format!(
-                    "Halo has no runbook {id} (tool {}): check runbook_id in the tools file.",
-                    self.spec.header.name
-                )),
-                HaloError::MayHaveBeenApplied(failure) => ToolError::MayHaveBeenApplied(format!(
-                    "The runbook did not answer within {} seconds ({}). It may still be \
+        let answer = ctx.halo.run_runbook(&id, body, self.spec.wait).await;
+        let applied_nothing = matches!(
+            &answer,
+            Err(HaloError::NotSent(_) | HaloError::Rejected(_) | HaloError::SignIn(_))
+        );
+        if self.spec.effect.writes() && !applied_nothing {
+            // What the runbook changed is not known here, so nothing cached on this Halo is
+            // trusted after it.
+            ctx.lookups.forget_instance(&ctx.halo);
+        }
+        let answer = answer.map_err(|e| match e {
+            e if e.is_not_found() => ToolError::Failed(format!(
+                "Halo has no runbook {id} (tool {}): check runbook_id in the tools file.",
+                self.spec.header.name
+            )),
+            HaloError::MayHaveBeenApplied(failure) => ToolError::MayHaveBeenApplied(format!(
+                "The runbook did not answer within {} seconds ({}). It may still be \
                      running in Halo: check its log there before running it again.",
-                    self.spec.wait.as_secs(),
-                    failure.detail()
-                )),
-                other => other.into(),
-            })?;
+                self.spec.wait.as_secs(),
+                failure.detail()
+            )),
+            other => other.into(),
+        })?;
         let mut out = report(&self.spec, &id, known_name, inputs, answer);
         if !names.is_empty() {
             // The names behind the ids sent, so the result never shows a bare id.
