@@ -16,6 +16,8 @@ pub mod config;
 pub mod edge;
 pub mod halo;
 pub mod mcp;
+#[cfg(test)]
+mod one_edit;
 pub mod secrets;
 pub mod startup;
 pub mod storage;

@@ -344,21 +344,10 @@ mod tests {
         ];
         let mut taken = 0;
         for seed in seeds {
-            let seed = seed.as_bytes();
-            let mut bodies = Vec::new();
-            for at in 0..=seed.len() {
-                bodies.push(seed[..at].to_vec());
-                if at < seed.len() {
-                    let mut left_out = seed.to_vec();
-                    left_out.remove(at);
-                    bodies.push(left_out);
-                }
-                for byte in [b'"', b'}', b']', b',', b'\\', b'1', b'e', b' ', 0xef, 0xff] {
-                    let mut put_in = seed.to_vec();
-                    put_in.insert(at, byte);
-                    bodies.push(put_in);
-                }
-            }
+            let bodies = crate::one_edit::variants(
+                seed.as_bytes(),
+                &[b'"', b'}', b']', b',', b'\\', b'1', b'e', b' ', 0xef, 0xff],
+            );
             for body in bodies {
                 let direct =
                     DirectCall::read(&body, &headers(None)).map(|call| (call.id, call.params));
